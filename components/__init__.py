@@ -1,0 +1,1 @@
+"""Pulumi resources for ECR repositories and images that live in the archive."""

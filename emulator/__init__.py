@@ -1,0 +1,1 @@
+"""A local ECR endpoint with the archive storage class, built on moto's server."""
