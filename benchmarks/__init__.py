@@ -1,0 +1,1 @@
+"""Benchmarks anyone can run with `make bench`; each reports ratios from one run."""
