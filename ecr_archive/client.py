@@ -1,0 +1,53 @@
+"""Build the boto3 ECR client every part of ecr_archive uses.
+
+Retries use botocore's "standard" mode: throttling errors, HTTP 5xx and
+`ServerException` are retried with exponential backoff and full jitter (up to 20 s
+between attempts), `MAX_ATTEMPTS` attempts in all (the first and 4 retries), so a few
+throttled or failed calls do not fail a run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from ecr_archive.errors import translate
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
+__all__ = ["MAX_ATTEMPTS", "USER_AGENT_EXTRA", "make_client"]
+
+MAX_ATTEMPTS = 5
+"""Attempts per ECR call, the first included (botocore's own default is 3)."""
+
+USER_AGENT_EXTRA = "ecr-archive"
+
+
+def make_client(
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> ECRClient:
+    """Return an ECR client with standard retries and the ecr-archive user agent.
+
+    `region` and `profile` default to boto3's usual sources (environment, config
+    files); `endpoint_url` defaults to `AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL`
+    when set, then to the public endpoint. Raises `ConfigurationError` for an
+    unknown profile or a missing region.
+    """
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
+        user_agent_extra=USER_AGENT_EXTRA,
+    )
+    with translate("CreateClient"):
+        session = boto3.session.Session(profile_name=profile, region_name=region)
+        client: ECRClient = session.client(
+            "ecr", endpoint_url=endpoint_url, config=config
+        )
+
+    return client
