@@ -3,3 +3,25 @@
 This package imports neither Pulumi nor boto3, so a policy can be built, checked and
 evaluated anywhere.
 """
+
+from policies._archive_then_expire import archive_then_expire
+from policies._enums import ActionType, CountType, CountUnit, StorageClass, TagStatus
+from policies._errors import PolicyError, Problem
+from policies._model import Action, LifecyclePolicy, Rule, Selection
+from policies._validate import validate_policy
+
+__all__ = [
+    "Action",
+    "ActionType",
+    "CountType",
+    "CountUnit",
+    "LifecyclePolicy",
+    "PolicyError",
+    "Problem",
+    "Rule",
+    "Selection",
+    "StorageClass",
+    "TagStatus",
+    "archive_then_expire",
+    "validate_policy",
+]
