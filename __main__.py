@@ -1,1 +1,63 @@
-"""The ecr-archive stack."""
+"""The ecr-archive stack: archived ECR repositories listed in the stack config.
+
+Reads `ecr-archive:repositories`, `ecr-archive:defaults` and
+`ecr-archive:pullTimeUpdateExclusions` (see `components._repository_config` and
+`Pulumi.dev.yaml`), creates one `ArchivedRepository` per entry and the registry's
+pull-time update exclusions, and exports the repository URLs and ARNs, their
+lifecycle policies and the IAM policies needed to deploy and operate them.
+"""
+
+from typing import Any
+
+import pulumi
+
+from components._repository_config import (
+    build_pull_time_exclusions,
+    build_repositories,
+    read_stack_config,
+)
+from ecr_archive import iam
+
+
+def _iam_policies(
+    arns: list[str], kms_key_arns: list[str], exclusions: bool
+) -> dict[str, Any]:
+    return {
+        "deploy": iam.deploy_policy(
+            arns, kms_key_arns=kms_key_arns, pull_time_exclusions=exclusions
+        ),
+        "imageStorageClassProvider": iam.storage_class_provider_policy(arns),
+        "ciStatus": iam.cli_policy(arns, ["status"]),
+        "ciRestore": iam.cli_policy(arns, ["restore", "ensure-pullable"], pull=True),
+    }
+
+
+stack_config = read_stack_config()
+repositories = build_repositories(stack_config)
+build_pull_time_exclusions(stack_config)
+
+kms_key_arns = sorted(
+    {
+        key
+        for entry in stack_config.repositories
+        if isinstance(key := entry.args.get("kms_key_arn"), str)
+    }
+)
+has_exclusions = bool(stack_config.pull_time_update_exclusions)
+
+pulumi.export(
+    "repositoryUrls", {name: r.repository_url for name, r in repositories.items()}
+)
+pulumi.export(
+    "repositoryArns", {name: r.repository_arn for name, r in repositories.items()}
+)
+pulumi.export(
+    "lifecyclePolicies",
+    {name: r.lifecycle_policy for name, r in repositories.items()},
+)
+pulumi.export(
+    "iamPolicies",
+    pulumi.Output.all(*(r.repository_arn for r in repositories.values())).apply(
+        lambda arns: _iam_policies(list(arns), kms_key_arns, has_exclusions)
+    ),
+)

@@ -1,1 +1,11 @@
 """Pulumi resources for ECR repositories and images that live in the archive."""
+
+from components._repository_args import ArchivedRepositoryArgs
+from components._repository_pull_time import pull_time_update_exclusions
+from components.archived_repository import ArchivedRepository
+
+__all__ = [
+    "ArchivedRepository",
+    "ArchivedRepositoryArgs",
+    "pull_time_update_exclusions",
+]
