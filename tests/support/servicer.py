@@ -138,6 +138,16 @@ _CHANGES: dict[int, Changes] = {
 }
 
 
+def configure_servicer(transport: Transport, config: Mapping[str, Any]) -> None:
+    """Send the stack configuration the engine sends first, keys namespaced.
+
+    The engine sends every config value as a string (objects as JSON text); send
+    the same to test what a deployment does.
+    """
+    request = proto.ConfigureRequest(args=_to_struct(config))
+    transport.call("Configure", request)
+
+
 class ProviderDriver:
     """Calls one provider through a servicer with plain dict property bags.
 
@@ -145,18 +155,25 @@ class ProviderDriver:
     serialized provider, and strips it from what comes back.
     """
 
-    def __init__(self, transport: Transport, provider: ResourceProvider) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        provider: ResourceProvider | str,
+        *,
+        urn: str = "urn:pulumi:test::ecr-archive::" + DYNAMIC_TYPE + "::image",
+    ) -> None:
         self.transport = transport
-        self.provider_text = serialized_provider(provider)
-        self.urn = "urn:pulumi:test::ecr-archive::" + DYNAMIC_TYPE + "::image"
+        self.provider_text = (
+            provider if isinstance(provider, str) else serialized_provider(provider)
+        )
+        self.urn = urn
 
     def _with_provider(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {**props, PROVIDER_KEY: self.provider_text}
 
     def configure(self, config: Mapping[str, Any]) -> None:
         """Send the stack configuration, keys namespaced (`aws:region`)."""
-        request = proto.ConfigureRequest(args=_to_struct(config))
-        self.transport.call("Configure", request)
+        configure_servicer(self.transport, config)
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         """Validate `news` against `olds`, as preview and update both do first."""

@@ -1,0 +1,389 @@
+"""`ImageStorageClassProvider`: the dynamic provider that keeps one image archived or
+pullable.
+
+The engine runs it in the `python -m pulumi.dynamic` process, unpickled from the
+stack state, on four threads at once. It therefore keeps nothing but its test hooks
+in the pickle (no credentials, no endpoint, no boto3 client), reads the AWS settings
+from the stack configuration in `configure()`, and builds one ECR client per call.
+
+Every change is converged: the image is read first (one DescribeImages with
+imageStatus ANY) and UpdateImageStorageClass runs only when the status differs from
+the one wanted, so re-running a deployment never hits ECR's "already archived"
+error. All ECR calls go through `ecr_archive`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from components._image_storage_class_inputs import (
+    WantedState,
+    check_inputs,
+    is_unknown,
+)
+from ecr_archive import (
+    DEFAULT_BACKOFF,
+    Backoff,
+    ImageNotFoundError,
+    ImageRef,
+    ImageState,
+    ImageStatus,
+    RepositoryNotFoundError,
+    archive_image,
+    describe_image,
+    get_image,
+    make_client,
+    restore_image,
+    wait_all_active,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
+__all__ = ["OUTPUT_NAMES", "AwsSettings", "ImageStorageClassProvider"]
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_NAMES = (
+    "image_digest",
+    "image_tags",
+    "image_status",
+    "last_archived_at",
+    "last_activated_at",
+)
+
+# Inputs whose change means another image: the resource is replaced.
+_IDENTITY = ("repository_name", "registry_id", "image_tag", "image_digest")
+# Inputs that only change what the provider does: the resource is updated.
+_SETTINGS = ("storage_class", "wait_for_active", "timeout_seconds", "on_delete")
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where the provider sends ECR calls; None means boto3's usual sources."""
+
+    region: str | None = None
+    """`aws:region`, else AWS_REGION / AWS_DEFAULT_REGION / the profile's region."""
+    profile: str | None = None
+    """`aws:profile`, else AWS_PROFILE / the default profile."""
+    endpoint_url: str | None = None
+    """The `ecr` entry of `aws:endpoints`, else AWS_ENDPOINT_URL_ECR and friends."""
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
+        """Read the settings pulumi-aws reads, from a stack config getter."""
+        return cls(
+            region=_text(get("aws:region")),
+            profile=_text(get("aws:profile")),
+            endpoint_url=_ecr_endpoint(get("aws:endpoints")),
+        )
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+
+    return str(value)
+
+
+def _ecr_endpoint(value: Any) -> str | None:
+    """Find the `ecr` URL in `aws:endpoints`, a list of maps (or its JSON text)."""
+    if value is None or value == "":
+        return None
+    entries = json.loads(value) if isinstance(value, str) else value
+    if isinstance(entries, Mapping):
+        entries = [entries]
+    for entry in entries:
+        if isinstance(entry, Mapping) and entry.get("ecr"):
+            return str(entry["ecr"])
+
+    return None
+
+
+def _iso(instant: datetime | None) -> str | None:
+    if instant is None:
+        return None
+
+    return instant.astimezone(UTC).isoformat()
+
+
+def _outputs(state: ImageState) -> dict[str, Any]:
+    return {
+        "image_digest": state.digest,
+        "image_tags": list(state.tags),
+        "image_status": str(state.status),
+        "last_archived_at": _iso(state.last_archived_at),
+        "last_activated_at": _iso(state.last_activated_at),
+    }
+
+
+def _resource_id(wanted: WantedState, digest: str) -> str:
+    # ':' never appears in a repository name, so the id reads back unambiguously.
+    prefix = f"{wanted.registry_id}:" if wanted.registry_id else ""
+
+    return f"{prefix}{wanted.repository_name}@{digest}"
+
+
+def _settled(wanted: WantedState, status: str | None) -> bool:
+    """Whether an image in `status` already is what `wanted` asks for."""
+    if wanted.storage_class == "ARCHIVE":
+        return status == ImageStatus.ARCHIVED
+    if status == ImageStatus.ACTIVE:
+        return True
+
+    return status == ImageStatus.ACTIVATING and not wanted.wait_for_active
+
+
+class ImageStorageClassProvider(ResourceProvider):
+    """Keeps one ECR image in the ARCHIVE or STANDARD storage class.
+
+    `backoff`, `clock`, `sleep` and `random` shape the polling while an image is
+    ACTIVATING (defaults: `ecr_archive.DEFAULT_BACKOFF`, `time.monotonic`,
+    `time.sleep`, `random.random`); they are pickled with the provider, so pass
+    only importable functions or small picklable objects, and only in tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        backoff: Backoff | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        random: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.backoff = backoff
+        self.clock = clock
+        self.sleep = sleep
+        self.random = random
+        self.now = now
+        self.aws = AwsSettings()
+
+    # The engine calls configure() once, right after unpickling, before any other
+    # method: the settings never reach the pickle in the stack state.
+    def configure(self, req: ConfigureRequest) -> None:
+        """Take region, profile and ECR endpoint from the stack's `aws:` config."""
+        self.aws = AwsSettings.from_config(req.config.get)
+        logger.debug("ECR settings: %s", self.aws)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["aws"] = AwsSettings()
+
+        return state
+
+    def _client(self) -> ECRClient:
+        return make_client(
+            region=self.aws.region,
+            profile=self.aws.profile,
+            endpoint_url=self.aws.endpoint_url,
+        )
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Reject bad inputs before anything runs, so a preview shows them."""
+        inputs, failures = check_inputs(news)
+
+        return CheckResult(
+            inputs, [CheckFailure(name, reason) for name, reason in failures]
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Resolve the image, pin its digest and bring it to the wanted class."""
+        wanted = WantedState.from_props(props)
+        client = self._client()
+        state = self._converge(
+            client, wanted, get_image(client, wanted.requested_ref())
+        )
+
+        return CreateResult(
+            _resource_id(wanted, state.digest), {**wanted.to_props(), **_outputs(state)}
+        )
+
+    def update(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> UpdateResult:
+        """Bring the pinned image to the wanted class; return every output."""
+        wanted = WantedState.from_props(news)
+        client = self._client()
+        digest = str(olds["image_digest"])
+        state = get_image(client, wanted.pinned_ref(digest))
+        state = self._converge(client, wanted, state)
+
+        return UpdateResult({**wanted.to_props(), **_outputs(state)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Report the image as ECR sees it now; a deleted image leaves the stack.
+
+        A missing repository counts as a deleted image too: both mean there is
+        nothing left to manage.
+        """
+        wanted = WantedState.from_props(props)
+        digest = props.get("image_digest")
+        ref = wanted.pinned_ref(digest) if digest else wanted.requested_ref()
+        try:
+            state = describe_image(self._client(), ref)
+        except RepositoryNotFoundError:
+            state = None
+        if state is None:
+            logger.info("%s no longer exists", ref)
+            return ReadResult(None, {})
+
+        return ReadResult(id_, {**wanted.to_props(), **_outputs(state)})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Leave the image as it is, or restore it when on_delete is "restore"."""
+        wanted = WantedState.from_props(props)
+        if wanted.on_delete != "restore":
+            return
+
+        client = self._client()
+        ref = wanted.pinned_ref(str(props["image_digest"]))
+        try:
+            state = describe_image(client, ref)
+        except RepositoryNotFoundError:
+            state = None
+        if state is None:
+            logger.info("%s no longer exists; nothing to restore", ref)
+            return
+        self._converge(client, replace(wanted, storage_class="STANDARD"), state)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Say what a deployment would do, explicitly.
+
+        A different repository, registry, tag or digest is another image: replace.
+        A tag that now points at another digest is reported as a replacement on
+        `image_digest`, so the move shows in the preview instead of being followed
+        silently (one DescribeImages call). A storage-class or settings change, or
+        drift seen by the last refresh (`image_status` not the wanted one), is an
+        update.
+        """
+        replaces = [
+            name
+            for name in _IDENTITY
+            if is_unknown(news.get(name)) or news.get(name) != olds.get(name)
+        ]
+        if news.get("image_tag") is not None and "image_digest" in replaces:
+            # The input digest is empty when a tag names the image; the output
+            # digest is the pinned one. Only a move of the tag replaces it.
+            replaces.remove("image_digest")
+        if not replaces and news.get("image_tag") is not None:
+            replaces += self._tag_moves(olds, news)
+
+        changes = [
+            name
+            for name in _SETTINGS
+            if is_unknown(news.get(name)) or news.get(name) != olds.get(name)
+        ]
+        if not changes and not replaces and not is_unknown(news.get("storage_class")):
+            wanted = WantedState.from_props(news)
+            if not _settled(wanted, olds.get("image_status")):
+                changes.append("image_status")
+
+        return DiffResult(
+            changes=bool(changes or replaces),
+            replaces=replaces,
+            delete_before_replace=False,
+        )
+
+    def _tag_moves(self, olds: Mapping[str, Any], news: dict[str, Any]) -> list[str]:
+        wanted = WantedState.from_props(news)
+        try:
+            state = describe_image(self._client(), wanted.requested_ref())
+        except RepositoryNotFoundError:
+            state = None
+        pinned = olds.get("image_digest")
+        if state is not None and state.digest == pinned:
+            return []
+        logger.info(
+            "%s now points at %s, not at the pinned %s",
+            wanted.requested_ref(),
+            state.digest if state else "no image",
+            pinned,
+        )
+
+        return ["image_digest"]
+
+    def _converge(
+        self, client: ECRClient, wanted: WantedState, state: ImageState
+    ) -> ImageState:
+        """Bring the image from `state` to `wanted`, calling ECR only when needed.
+
+        An ACTIVATING image is waited for before it is archived (ECR refuses to
+        archive it), and waited for when STANDARD is wanted with wait_for_active.
+        """
+        ref = wanted.pinned_ref(state.digest)
+        if wanted.storage_class == "ARCHIVE":
+            if state.status is ImageStatus.ARCHIVED:
+                return state
+            if state.status is ImageStatus.ACTIVATING:
+                state = self._wait(client, wanted, state)
+            status = archive_image(client, ref)
+
+            # UpdateImageStorageClass does not say when; the next read will.
+            return replace(state, status=status, last_archived_at=self._now())
+
+        if state.status is ImageStatus.ARCHIVED:
+            status = restore_image(client, ref)
+            state = replace(state, status=status)
+        if state.status is ImageStatus.ACTIVATING and wanted.wait_for_active:
+            state = self._wait(client, wanted, state)
+
+        return state
+
+    def _wait(
+        self, client: ECRClient, wanted: WantedState, known: ImageState
+    ) -> ImageState:
+        """Poll until the image is ACTIVE; the state just seen counts as poll one."""
+        ref = wanted.pinned_ref(known.digest)
+        first = _FirstThenDescribe(known, client)
+        states = wait_all_active(
+            first,
+            [ref],
+            timeout=wanted.timeout_seconds,
+            backoff=self.backoff or DEFAULT_BACKOFF,
+            clock=self.clock or time.monotonic,
+            sleep=self.sleep or time.sleep,
+            random=self.random or random.random,
+        )
+
+        return states[ref]
+
+    def _now(self) -> datetime:
+        return self.now() if self.now is not None else datetime.now(UTC)
+
+
+class _FirstThenDescribe:
+    """Answers the first poll with a state already read, then asks ECR."""
+
+    def __init__(self, known: ImageState, client: ECRClient) -> None:
+        self.known: ImageState | None = known
+        self.client = client
+
+    def __call__(self, ref: ImageRef) -> ImageState:
+        if self.known is not None:
+            known, self.known = self.known, None
+            return known
+        try:
+            return get_image(self.client, ref)
+        except ImageNotFoundError:
+            logger.info("%s disappeared while being restored", ref)
+            raise
