@@ -7,6 +7,7 @@ evaluated anywhere.
 from policies._archive_then_expire import archive_then_expire
 from policies._enums import ActionType, CountType, CountUnit, StorageClass, TagStatus
 from policies._errors import PolicyError, Problem
+from policies._evaluate import evaluate
 from policies._model import Action, LifecyclePolicy, Rule, Selection
 from policies._validate import validate_policy
 
@@ -23,5 +24,6 @@ __all__ = [
     "StorageClass",
     "TagStatus",
     "archive_then_expire",
+    "evaluate",
     "validate_policy",
 ]

@@ -41,12 +41,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from policies._model import LifecyclePolicy
+from policies._validate import validate_policy
 
 __all__ = ["evaluate"]
 
@@ -138,23 +140,22 @@ def _compile_rule(rule: Mapping[str, Any]) -> CompiledRule:
     )
 
 
-def policy_document(policy: object) -> Mapping[str, Any]:
-    """The JSON dict form of a policy given as a model, a mapping or JSON text."""
-    if isinstance(policy, str):
-        document = json.loads(policy)
-    elif isinstance(policy, Mapping):
-        document = policy
-    else:
-        to_dict: Callable[[], Mapping[str, Any]] = policy.to_dict  # type: ignore[attr-defined]
-        document = to_dict()
-    if not isinstance(document, Mapping):
-        message = "a lifecycle policy is a JSON object with a 'rules' list"
-        raise ValueError(message)
-
-    return document
+PolicyInput = LifecyclePolicy | Mapping[str, Any] | str
 
 
-def compile_policy(policy: object) -> tuple[CompiledRule, ...]:
+def policy_document(policy: PolicyInput) -> dict[str, Any]:
+    """The JSON dict form of a policy, checked as PutLifecyclePolicy would check it.
+
+    Raises `PolicyError` listing every problem of a mapping or text that ECR would
+    reject.
+    """
+    if isinstance(policy, LifecyclePolicy):
+        return policy.to_dict()
+
+    return validate_policy(policy).to_dict()
+
+
+def compile_policy(policy: PolicyInput) -> tuple[CompiledRule, ...]:
     """The rules of a policy, compiled and sorted by priority."""
     rules = [_compile_rule(rule) for rule in policy_document(policy)["rules"]]
 
@@ -333,7 +334,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def evaluate(
-    policy: object, images: Iterable[Mapping[str, Any]], now: datetime
+    policy: PolicyInput, images: Iterable[Mapping[str, Any]], now: datetime
 ) -> list[dict[str, Any]]:
     """What ECR's lifecycle evaluation would do to `images` at `now`.
 
@@ -341,7 +342,8 @@ def evaluate(
     DescribeImages `imageDetails` read with `imageStatus=ANY` (datetimes
     timezone-aware). The result has one item per image acted on, shaped like a
     GetLifecyclePolicyPreview `previewResults` entry, sorted by rule priority, then
-    oldest first, then digest. Raises ValueError for a naive datetime.
+    oldest first, then digest. Raises `PolicyError` for a policy ECR would reject
+    and ValueError for a datetime without a time zone.
     """
     rules = compile_policy(policy)
     with _collector_paused():

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from policies import PolicyError, archive_then_expire
 from policies._evaluate import evaluate
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -712,3 +713,30 @@ def test_hundred_thousand_images_evaluate_in_under_a_second() -> None:
 
     assert len(results) > 10_000
     assert elapsed < 1.0
+
+
+def test_policy_model_is_accepted_and_protected_tags_hold() -> None:
+    """`archive_then_expire` with a protected tag archives only unprotected images."""
+    two_stage = archive_then_expire(90, 365, protected_tags=["release-*"])
+    archive_rule, expire_rule = (rule.priority for rule in two_stage.rules[-2:])
+    images = [
+        image("release", ["release-1"], pushed=400),
+        image("feature", ["feature-1"], pushed=400),
+        image("old-archive", None, pushed=900, status="ARCHIVED", archived=400),
+        image("old-rel", ["release-0"], pushed=900, status="ARCHIVED", archived=400),
+    ]
+
+    results = evaluate(two_stage, images, NOW)
+
+    assert outcome(results) == {
+        ("feature", archive_rule, "TRANSITION"),
+        ("old-archive", expire_rule, "EXPIRE"),
+    }
+
+
+def test_policy_that_ecr_would_reject_raises_policy_error() -> None:
+    """An expire rule on sinceImagePulled is refused before anything is evaluated."""
+    refused = policy(rule(1, "any", "sinceImagePulled", 90, action="expire"))
+
+    with pytest.raises(PolicyError):
+        evaluate(refused, [image("a", ["a"], pushed=100)], NOW)
