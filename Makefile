@@ -38,3 +38,26 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
+
+# Deploy the `local` stack (Pulumi.local.yaml) to the ECR emulator: start
+# `python -m emulator` on port 5000, wait until it prints its endpoint, select (or
+# create) the stack and run `pulumi up`; the emulator is stopped however that ends.
+# Logs in to a local Pulumi backend only when no login exists; the local stack holds
+# no secrets, so PULUMI_CONFIG_PASSPHRASE defaults to empty.
+.PHONY: up-local
+up-local: $(STAMP)
+	@set -e; \
+	export PATH="$(abspath $(BIN)):$$PATH"; \
+	export PULUMI_CONFIG_PASSPHRASE="$${PULUMI_CONFIG_PASSPHRASE-}"; \
+	$(BIN)/python -m emulator --port 5000 > .emulator.log 2>&1 & \
+	echo $$! > .emulator.pid; \
+	trap 'kill $$(cat .emulator.pid) 2>/dev/null || true; rm -f .emulator.pid' EXIT INT TERM; \
+	for attempt in $$(seq 100); do \
+		grep -q '^http://' .emulator.log && break; \
+		kill -0 $$(cat .emulator.pid) 2>/dev/null || { cat .emulator.log; exit 1; }; \
+		sleep 0.1; \
+	done; \
+	grep -q '^http://' .emulator.log || { echo "emulator did not start"; exit 1; }; \
+	pulumi whoami >/dev/null 2>&1 || pulumi login --local; \
+	pulumi stack select --create local; \
+	pulumi up --stack local --yes

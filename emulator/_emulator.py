@@ -1,0 +1,222 @@
+"""The `Emulator`: one local ECR endpoint's state and the handles tests hold.
+
+An `Emulator` owns a clock, a `Registry` (moto's ECR backends plus archive state),
+the faults waiting for requests and the per-operation call counts. `serve()` puts it
+behind an HTTP server; everything here also works without one, which is how
+`push_image` seeds images without going through HTTP or the counters.
+"""
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from moto.ecr.models import Repository
+
+from emulator._clock import EmulatorClock
+from emulator._faults import CallCounter, Fault, FaultKind, FaultPlan
+from emulator._manifest import build_manifest
+from emulator._registry import Registry, Settings, default_account
+from emulator._state import ImageStatus
+
+logger = logging.getLogger(__name__)
+
+#: How long a restore takes unless told otherwise: the lab measured 9 min 10 s.
+DEFAULT_ACTIVATION_DELAY = timedelta(minutes=9, seconds=10)
+DEFAULT_LAYER_SIZE = 1024 * 1024
+
+
+def as_timedelta(value: timedelta | float) -> timedelta:
+    """Return `value` as a timedelta; a number is a count of seconds."""
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+class Emulator:
+    """A local ECR registry with the archive storage class.
+
+    `endpoint_url` is set while the emulator is served over HTTP (see `serve()`).
+    All timestamps come from the emulator clock, which `advance()` moves forward.
+    """
+
+    def __init__(
+        self,
+        *,
+        activation_delay: timedelta | float = DEFAULT_ACTIVATION_DELAY,
+        strict_delete: bool = True,
+        region: str = "us-east-1",
+        clock: EmulatorClock | None = None,
+    ) -> None:
+        self.region = region
+        self.endpoint_url = ""
+        self.clock = clock or EmulatorClock()
+        self._initial = Settings(as_timedelta(activation_delay), strict_delete)
+        self.registry = Registry(self.clock, self._initial)
+        self.faults = FaultPlan()
+        self.calls = CallCounter()
+        self._untagged_pushes = 0
+
+    @property
+    def activation_delay(self) -> timedelta:
+        """How long a restore stays ACTIVATING, on the emulator clock."""
+        return self.registry.settings.activation_delay
+
+    @activation_delay.setter
+    def activation_delay(self, value: timedelta | float) -> None:
+        with self.registry.lock:
+            self.registry.settings = replace(
+                self.registry.settings, activation_delay=as_timedelta(value)
+            )
+
+    @property
+    def strict_delete(self) -> bool:
+        """Whether DeleteRepository refuses repositories holding archived images."""
+        return self.registry.settings.strict_delete
+
+    @strict_delete.setter
+    def strict_delete(self, value: bool) -> None:
+        with self.registry.lock:
+            self.registry.settings = replace(
+                self.registry.settings, strict_delete=value
+            )
+
+    def now(self) -> datetime:
+        """Return the emulator's current time (UTC, millisecond precision)."""
+        return self.clock.now()
+
+    def advance(self, delta: timedelta | float) -> datetime:
+        """Move the clock forward and return the new time.
+
+        Restores whose delay has passed complete; images age. Raises ValueError for
+        a negative delta.
+        """
+        with self.registry.lock:
+            now = self.clock.advance(as_timedelta(delta))
+        logger.debug("emulator clock advanced by %s to %s", delta, now)
+
+        return now
+
+    def counters(self) -> dict[str, int]:
+        """Return requests per ECR operation name, faulted ones included."""
+        return self.calls.snapshot()
+
+    def reset_counters(self) -> None:
+        """Set every operation's request count back to zero."""
+        self.calls.reset()
+
+    def inject_fault(
+        self,
+        operation: str,
+        kind: FaultKind | str,
+        times: int | None = 1,
+        latency: timedelta | float | None = None,
+    ) -> Fault:
+        """Make the next `times` requests to `operation` fail or slow down.
+
+        `kind` is "throttle" (HTTP 400 ThrottlingException), "server" (HTTP 500
+        ServerException) or "latency" (the request waits `latency`, 0.1 s by
+        default, then succeeds). `operation` is an ECR operation name or "*";
+        `times=None` keeps the fault until `clear_faults()`.
+        """
+        return self.faults.add(operation, kind, times=times, latency=latency)
+
+    def clear_faults(self) -> None:
+        """Drop every fault not yet used."""
+        self.faults.clear()
+
+    def reset(self) -> None:
+        """Return to a fresh state: no repositories, faults or counts; clock reset.
+
+        The activation delay and strict-delete switch go back to the values the
+        emulator was created with.
+        """
+        with self.registry.lock:
+            self.registry.reset(self._initial)
+            self.clock.reset()
+            self._untagged_pushes = 0
+        self.faults.clear()
+        self.calls.reset()
+
+    def push_image(
+        self,
+        repository_name: str,
+        tag: str | None = None,
+        *,
+        size: int | None = None,
+        layer_sizes: list[int] | None = None,
+        content: str | None = None,
+        pushed_at: datetime | None = None,
+        create_repository: bool = True,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> str:
+        """Push a generated image and return its digest.
+
+        The manifest depends only on `content` (by default the repository and tag)
+        and the layer sizes, so the same arguments give the same digest.
+        `layer_sizes` sets each layer's size, `size` makes one layer of that many
+        bytes (1 MiB by default); imageSizeInBytes is their sum. `pushed_at`
+        overrides imagePushedAt (the emulator clock by default). The repository is
+        created first if missing, unless `create_repository` is false. The push does
+        not go through HTTP and is not counted.
+        """
+        sizes = layer_sizes or [DEFAULT_LAYER_SIZE if size is None else size]
+        with self.registry.lock:
+            repo = self._push_target(
+                repository_name, create_repository, account, region
+            )
+            manifest = build_manifest(self._seed(repository_name, tag, content), sizes)
+            image = self.registry.put_image(
+                repo, manifest, tag=tag, pushed_at=pushed_at
+            )
+        logger.debug("pushed %s to %s as %s", tag, repository_name, image.image_digest)
+
+        return image.image_digest
+
+    def image_status(
+        self,
+        repository_name: str,
+        image_digest: str,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> ImageStatus:
+        """Return an image's status as DescribeImages would report it."""
+        with self.registry.lock:
+            repo = self.registry.repository(
+                account or default_account(), region or self.region, repository_name
+            )
+            image = self.registry.find_image(repo, {"imageDigest": image_digest})
+
+            return self.registry.record(repo, image).status
+
+    def _push_target(
+        self,
+        repository_name: str,
+        create_repository: bool,
+        account: str | None,
+        region: str | None,
+    ) -> Repository:
+        backend = self.registry.backend(
+            account or default_account(), region or self.region
+        )
+        if create_repository and repository_name not in backend.repositories:
+            backend.create_repository(
+                repository_name=repository_name,
+                registry_id=None,
+                encryption_config={"encryptionType": "AES256"},
+                image_scan_config=None,
+                image_tag_mutability="MUTABLE",
+                tags=[],
+            )
+
+        return self.registry.repository(
+            backend.account_id, backend.region_name, repository_name
+        )
+
+    def _seed(self, repository_name: str, tag: str | None, content: str | None) -> str:
+        if content is not None:
+            return content
+        if tag is not None:
+            return f"{repository_name}:{tag}"
+        self._untagged_pushes += 1
+
+        return f"{repository_name}@untagged-{self._untagged_pushes}"

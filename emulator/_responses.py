@@ -1,0 +1,374 @@
+"""ECR's JSON API with the archive storage class, on top of moto's ECR responses.
+
+`ArchiveEcrResponse` is moto's `ECRResponse` bound to one emulator's `Registry`
+instead of moto's process-wide backends. It adds UpdateImageStorageClass and the
+lifecycle preview, and replaces the operations whose behaviour the archive changes
+(reads that filter on imageStatus, pulls that must not serve archived images, pushes
+that restore them, scans and deletes that archived images block). Every other
+operation is moto's, unchanged. Results go through moto's serializer, which writes
+them, and ECR's error shape, from the ECR service model in botocore.
+"""
+
+import json
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.ecr.exceptions import ImageNotFoundException, InvalidParameterException
+from moto.ecr.models import ECRBackend, Image, Repository
+from moto.ecr.responses import ECRResponse
+
+from emulator._errors import ImageArchivedError, LayersNotFoundError, describe_image_id
+from emulator._lifecycle import check_policy_text
+from emulator._manifest import layer_digests
+from emulator._pagination import paginate
+from emulator._registry import Registry
+from emulator._state import ImageRecord, ImageStatus, StatusFilter
+
+_TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
+
+
+class ArchiveEcrResponse(ECRResponse):
+    """Moto's ECR responses, bound to a `Registry`, with the archive storage class."""
+
+    def __init__(self, registry: Registry) -> None:
+        super().__init__()
+        self.registry = registry
+
+    @property
+    def ecr_backend(self) -> ECRBackend:
+        """The backend for the request's account and region in this emulator."""
+        return self.registry.backend(self.current_account, self.region)
+
+    def _repository(self) -> Repository:
+        return self.registry.repository(
+            self.current_account,
+            self.region,
+            self._get_param("repositoryName"),
+            self._get_param("registryId"),
+        )
+
+    def update_image_storage_class(self) -> ActionResult:
+        """Archive an ACTIVE image or start restoring an ARCHIVED one."""
+        repo = self._repository()
+        image_id = self._get_param("imageId") or {}
+        image = self.registry.find_image(repo, image_id)
+        status = self.registry.update_storage_class(
+            repo, image, self._get_param("targetStorageClass")
+        )
+        echoed = {"imageDigest": image.image_digest}
+        if image_id.get("imageTag"):
+            echoed["imageTag"] = image_id["imageTag"]
+
+        return ActionResult(
+            {
+                "registryId": repo.registry_id,
+                "repositoryName": repo.name,
+                "imageId": echoed,
+                "imageStatus": status.value,
+            }
+        )
+
+    def describe_images(self) -> ActionResult:
+        """Describe images, ACTIVE ones only unless filter.imageStatus says otherwise.
+
+        Explicit imageIds are looked up whatever their status (the lab polls an
+        ACTIVATING image by tag without a filter); a filter sent with them still
+        applies.
+        """
+        repo = self._repository()
+        image_ids = self._get_param("imageIds")
+        max_results = self._get_param("maxResults")
+        status_filter, tag_status = self._filters()
+        if image_ids:
+            if max_results is not None:
+                msg = (
+                    "Invalid parameter at 'maxResults' failed to satisfy constraint: "
+                    "'maxResults cannot be used together with imageIds'"
+                )
+                raise InvalidParameterException(msg)
+            chosen = self._explicit_images(repo, image_ids)
+            explicit_filter = status_filter if self._has_status_filter() else None
+            details = [
+                _image_detail(repo, image, record)
+                for image, record in chosen
+                if explicit_filter is None or explicit_filter.admits(record.status)
+            ]
+            return ActionResult({"imageDetails": details})
+
+        details = [
+            _image_detail(repo, image, record)
+            for image, record in self.registry.images(repo)
+            if status_filter.admits(record.status)
+            and _tag_status_admits(tag_status, image)
+        ]
+        page, token = paginate(details, max_results, self._get_param("nextToken"))
+        result: dict[str, Any] = {"imageDetails": page}
+        if token:
+            result["nextToken"] = token
+
+        return ActionResult(result)
+
+    def list_images(self) -> ActionResult:
+        """List image ids, ACTIVE images only unless filter.imageStatus widens it."""
+        repo = self._repository()
+        status_filter, tag_status = self._filters()
+        ids: list[dict[str, str]] = []
+        for image, record in self.registry.images(repo):
+            if not status_filter.admits(record.status):
+                continue
+            if not _tag_status_admits(tag_status, image):
+                continue
+            ids.extend(
+                {"imageDigest": image.image_digest, "imageTag": tag}
+                for tag in image.image_tags
+            )
+            if not image.image_tags:
+                ids.append({"imageDigest": image.image_digest})
+        page, token = paginate(
+            ids, self._get_param("maxResults"), self._get_param("nextToken")
+        )
+        result: dict[str, Any] = {"imageIds": page}
+        if token:
+            result["nextToken"] = token
+
+        return ActionResult(result)
+
+    def batch_get_image(self) -> ActionResult:
+        """Return manifests of ACTIVE images and record the pull.
+
+        An archived or activating image is reported exactly like a missing one:
+        a failure with code ImageNotFound, as ECR does.
+        """
+        repo = self._repository()
+        now = self.registry.clock.now()
+        images: list[dict[str, Any]] = []
+        failures: list[dict[str, Any]] = []
+        for image_id in self._get_param("imageIds") or []:
+            found = _lookup(self.registry, repo, image_id)
+            if found is None or found[1].status is not ImageStatus.ACTIVE:
+                failures.append(
+                    {
+                        "imageId": dict(image_id),
+                        "failureCode": "ImageNotFound",
+                        "failureReason": "Requested image not found",
+                    }
+                )
+                continue
+            image, record = found
+            record.last_pulled_at = now
+            images.append(_pulled_image(repo, image, image_id))
+
+        return ActionResult({"images": images, "failures": failures})
+
+    # moto declares this operation as returning None because it only raises.
+    def get_download_url_for_layer(self) -> ActionResult:  # type: ignore[override]
+        """Return a download URL for a layer of an ACTIVE image.
+
+        A layer only archived or activating images use is reported like a missing
+        layer (LayersNotFoundException).
+        """
+        repo = self._repository()
+        digest = self._get_param("layerDigest")
+        active: set[str] = set()
+        inactive: set[str] = set()
+        for image, record in self.registry.images(repo):
+            used = active if record.status is ImageStatus.ACTIVE else inactive
+            used.update(layer_digests(_manifest(image)))
+        uploaded_only = digest in repo.layers and digest not in inactive
+        if digest not in active and not uploaded_only:
+            msg = (
+                f"The image layer '{digest}' does not exist within the repository "
+                f"with name '{repo.name}' in the registry with id '{repo.registry_id}'"
+            )
+            raise LayersNotFoundError(msg)
+
+        url = (
+            f"https://prod-{self.region}-starport-layer-bucket.s3.{self.region}."
+            f"amazonaws.com/{repo.registry_id}/{repo.name}/{digest}"
+        )
+        return ActionResult({"downloadUrl": url, "layerDigest": digest})
+
+    def put_image(self) -> ActionResult:
+        """Push a manifest; pushing an archived image makes it ACTIVE at once."""
+        repo = self._repository()
+        image = self.registry.put_image(
+            repo,
+            self._get_param("imageManifest"),
+            tag=self._get_param("imageTag"),
+            media_type=self._get_param("imageManifestMediaType"),
+            digest=self._get_param("imageDigest"),
+        )
+        image_id = {"imageDigest": image.image_digest}
+        if self._get_param("imageTag"):
+            image_id["imageTag"] = self._get_param("imageTag")
+
+        return ActionResult(
+            {
+                "image": {
+                    "registryId": repo.registry_id,
+                    "repositoryName": repo.name,
+                    "imageId": image_id,
+                    "imageManifest": image.image_manifest,
+                    "imageManifestMediaType": image.image_manifest_media_type,
+                }
+            }
+        )
+
+    def batch_delete_image(self) -> ActionResult:
+        """Delete images whatever their storage class, then forget their state."""
+        result = super().batch_delete_image()
+        self.registry.prune(self.current_account, self.region)
+
+        return result
+
+    def delete_repository(self) -> ActionResult:
+        """Delete a repository; in strict mode, not while it holds archived images."""
+        repo = self._repository()
+        self.registry.check_deletable(repo)
+        result = super().delete_repository()
+        self.registry.prune(self.current_account, self.region)
+
+        return result
+
+    def start_image_scan(self) -> ActionResult:
+        """Start a scan; archived and activating images raise ImageArchivedException."""
+        repo = self._repository()
+        image_id = self._get_param("imageId") or {}
+        image = self.registry.find_image(repo, image_id)
+        if self.registry.record(repo, image).status is not ImageStatus.ACTIVE:
+            msg = (
+                f"The image with imageId {describe_image_id(image_id)} in the "
+                f"repository with name '{repo.name}' in the registry with id "
+                f"'{repo.registry_id}' is archived and cannot be scanned"
+            )
+            raise ImageArchivedError(msg)
+
+        return super().start_image_scan()
+
+    def put_lifecycle_policy(self) -> ActionResult:
+        """Store a lifecycle policy that ECR would accept, archive fields included."""
+        repo = self._repository()
+        text = self._get_param("lifecyclePolicyText")
+        check_policy_text(text)
+        repo.lifecycle_policy = text
+
+        return ActionResult(
+            {
+                "registryId": repo.registry_id,
+                "repositoryName": repo.name,
+                "lifecyclePolicyText": text,
+            }
+        )
+
+    def get_lifecycle_policy(self) -> ActionResult:
+        """Return the stored lifecycle policy text as it was put."""
+        result: dict[str, Any] = self.ecr_backend.get_lifecycle_policy(
+            registry_id=self._get_param("registryId"),
+            repository_name=self._get_param("repositoryName"),
+        )
+        result["lastEvaluatedAt"] = self.registry.clock.now()
+
+        return ActionResult(result)
+
+    def _has_status_filter(self) -> bool:
+        image_filter = self._get_param("filter") or {}
+        return "imageStatus" in image_filter
+
+    def _filters(self) -> tuple[StatusFilter, str]:
+        image_filter = self._get_param("filter") or {}
+        raw_status = image_filter.get("imageStatus", StatusFilter.ACTIVE.value)
+        tag_status = image_filter.get("tagStatus", "ANY")
+        if raw_status not in StatusFilter.__members__:
+            msg = (
+                "Invalid parameter at 'filter.imageStatus' failed to satisfy "
+                "constraint: 'Member must satisfy enum value set: "
+                "[ACTIVE, ARCHIVED, ACTIVATING, ANY]'"
+            )
+            raise InvalidParameterException(msg)
+        if tag_status not in _TAG_STATUSES:
+            msg = (
+                "Invalid parameter at 'filter.tagStatus' failed to satisfy "
+                "constraint: 'Member must satisfy enum value set: "
+                "[TAGGED, UNTAGGED, ANY]'"
+            )
+            raise InvalidParameterException(msg)
+
+        return StatusFilter(raw_status), tag_status
+
+    def _explicit_images(
+        self, repo: Repository, image_ids: list[dict[str, str]]
+    ) -> list[tuple[Image, ImageRecord]]:
+        chosen: dict[str, tuple[Image, ImageRecord]] = {}
+        for image_id in image_ids:
+            image = self.registry.find_image(repo, image_id)
+            chosen[image.image_digest] = (image, self.registry.record(repo, image))
+
+        return list(chosen.values())
+
+
+def _manifest(image: Image) -> dict[str, Any]:
+    parsed = json.loads(image.image_manifest)
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _lookup(
+    registry: Registry, repo: Repository, image_id: dict[str, str]
+) -> tuple[Image, ImageRecord] | None:
+    try:
+        image = registry.find_image(repo, image_id)
+    except (ImageNotFoundException, InvalidParameterException):
+        return None
+
+    return image, registry.record(repo, image)
+
+
+def _tag_status_admits(tag_status: str, image: Image) -> bool:
+    if tag_status == "TAGGED":
+        return bool(image.image_tags)
+    if tag_status == "UNTAGGED":
+        return not image.image_tags
+
+    return True
+
+
+def _pulled_image(
+    repo: Repository, image: Image, image_id: dict[str, str]
+) -> dict[str, Any]:
+    echoed = {"imageDigest": image.image_digest}
+    if image_id.get("imageTag"):
+        echoed["imageTag"] = image_id["imageTag"]
+
+    return {
+        "registryId": repo.registry_id,
+        "repositoryName": repo.name,
+        "imageId": echoed,
+        "imageManifest": image.image_manifest,
+        "imageManifestMediaType": image.image_manifest_media_type,
+    }
+
+
+def _image_detail(
+    repo: Repository, image: Image, record: ImageRecord
+) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "registryId": repo.registry_id,
+        "repositoryName": repo.name,
+        "imageDigest": image.image_digest,
+        "imageSizeInBytes": record.size_in_bytes,
+        "imagePushedAt": record.pushed_at,
+        "imageManifestMediaType": image.image_manifest_media_type,
+        "imageStatus": record.status.value,
+    }
+    if image.image_tags:
+        detail["imageTags"] = list(image.image_tags)
+    config = _manifest(image).get("config")
+    if isinstance(config, dict) and isinstance(config.get("mediaType"), str):
+        detail["artifactMediaType"] = config["mediaType"]
+    optional = {
+        "lastRecordedPullTime": record.last_pulled_at,
+        "lastArchivedAt": record.last_archived_at,
+        "lastActivatedAt": record.last_activated_at,
+    }
+    detail.update({key: value for key, value in optional.items() if value})
+
+    return detail
