@@ -188,17 +188,22 @@ def restore_image(client: ECRClient, ref: ImageRef) -> ImageStatus:
 
 
 def list_images(
-    client: ECRClient, repository: str, *, registry_id: str | None = None
+    client: ECRClient,
+    repository: str,
+    *,
+    registry_id: str | None = None,
+    page_size: int = 1000,
 ) -> Iterator[ImageState]:
     """Yield every image of a repository, ACTIVE, ARCHIVED and ACTIVATING alike.
 
-    Pages through DescribeImages with `imageStatus` ANY, one call per page of up to
-    1000 images. Raises `RepositoryNotFoundError` for a missing repository.
+    Pages through DescribeImages with `imageStatus` ANY, one call per page of
+    `page_size` images (ECR's maximum, 1000, by default). Raises
+    `RepositoryNotFoundError` for a missing repository.
     """
     request: DescribeImagesRequestPaginateTypeDef = {
         "repositoryName": repository,
         "filter": {"imageStatus": "ANY"},
-        "PaginationConfig": {"PageSize": 1000},
+        "PaginationConfig": {"PageSize": page_size},
     }
     if registry_id is not None:
         request["registryId"] = registry_id

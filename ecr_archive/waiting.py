@@ -106,22 +106,27 @@ def wait_all_active(
     sleep: Callable[[float], None] = time.sleep,
     random: Callable[[], float] = _random.random,
     on_poll: Progress | None = None,
+    known: Mapping[ImageRef, ImageState] | None = None,
 ) -> dict[ImageRef, ImageState]:
     """Poll until every image is ACTIVE; return the final state of each.
 
     `describe` reads one image (`get_image` bound to a client); each round calls it
     once per image not yet ACTIVE, then sleeps the backoff delay, never past the
-    deadline. A last round runs at the deadline; if images are still not ACTIVE,
-    `WaitTimeoutError` names the first of them with its last status. Errors from
-    `describe` (a deleted image: `ImageNotFoundError`) propagate.
+    deadline. `known` holds states just read (or just returned by a restore): the
+    first round uses them instead of calling `describe`. A last round runs at the
+    deadline; if images are still not ACTIVE, `WaitTimeoutError` names them with
+    their last status. Errors from `describe` (a deleted image:
+    `ImageNotFoundError`) propagate.
     """
     states: dict[ImageRef, ImageState] = {}
     pending = list(dict.fromkeys(refs))
+    first_round: dict[ImageRef, ImageState | None] = dict(known or {})
     start = clock()
     attempt = 0
     while True:
         for ref in pending:
-            states[ref] = describe(ref)
+            states[ref] = first_round.pop(ref, None) or describe(ref)
+        first_round.clear()
         pending = [ref for ref in pending if not states[ref].pullable]
         elapsed = clock() - start
         remaining = timeout - elapsed
