@@ -196,13 +196,18 @@ class Registry:
         return image
 
     def update_storage_class(
-        self, repo: Repository, image: Image, target: str
+        self,
+        repo: Repository,
+        image: Image,
+        target: str,
+        requested: dict[str, str] | None = None,
     ) -> ImageStatus:
         """Move `image` to the `target` storage class and return its new status.
 
         ACTIVE images archive at once; ARCHIVED images start a restore and report
         ACTIVATING until the activation delay has passed on the emulator clock.
-        Every other move raises ImageStorageClassUpdateNotSupportedException.
+        Every other move raises ImageStorageClassUpdateNotSupportedException, whose
+        message names the image as `requested` (the request's imageId) did.
         """
         if target not in TARGET_STORAGE_CLASSES:
             msg = (
@@ -221,7 +226,7 @@ class Registry:
             return ImageStatus.ACTIVATING
 
         raise ImageStorageClassUpdateNotSupportedError(
-            _unsupported_move(repo, image, record.status, target)
+            _unsupported_move(repo, requested or image.image_id, record.status, target)
         )
 
     def check_deletable(self, repo: Repository) -> None:
@@ -343,9 +348,9 @@ def _str_or_none(value: object) -> str | None:
 
 
 def _unsupported_move(
-    repo: Repository, image: Image, status: ImageStatus, target: str
+    repo: Repository, requested: dict[str, str], status: ImageStatus, target: str
 ) -> str:
-    image_id = describe_image_id({"imageDigest": image.image_digest})
+    image_id = describe_image_id(requested)
     where = (
         f"The image with imageId {image_id} in the repository with name "
         f"'{repo.name}' in the registry with id '{repo.registry_id}'"

@@ -53,7 +53,7 @@ class ArchiveEcrResponse(ECRResponse):
         image_id = self._get_param("imageId") or {}
         image = self.registry.find_image(repo, image_id)
         status = self.registry.update_storage_class(
-            repo, image, self._get_param("targetStorageClass")
+            repo, image, self._get_param("targetStorageClass"), image_id
         )
         echoed = {"imageDigest": image.image_digest}
         if image_id.get("imageTag"):
