@@ -239,11 +239,9 @@ class PulumiHarness:
         """Wait until every outstanding registration and output is done."""
         self.loop.run_until_complete(wait_for_rpcs())
 
-    def resolve(self, value: "pulumi.Input[T]") -> T | None:
+    def resolve(self, value: pulumi.Output[T]) -> T | None:
         """Return the plain value of an output (None when it is unknown)."""
-        future = pulumi.Output.from_input(value).future()
-
-        return self.loop.run_until_complete(future)
+        return self.loop.run_until_complete(value.future())
 
     def registrations(self) -> list[Registration]:
         """Return every registration, sorted by type and name."""
@@ -275,7 +273,10 @@ class PulumiHarness:
         root = pulumi.runtime.get_root_resource()
         exported: dict[str, Any] = getattr(root, "outputs", {})
 
-        return {name: self.resolve(value) for name, value in exported.items()}
+        return {
+            name: self.resolve(pulumi.Output.from_input(value))
+            for name, value in exported.items()
+        }
 
 
 @contextmanager
@@ -308,10 +309,20 @@ def pulumi_mocks(
         # `transforms` start the SDK's callback server on 127.0.0.1; stop it the way
         # the SDK does at the end of a program.
         loop.run_until_complete(_shutdown_callbacks())  # type: ignore[no-untyped-call]
+        _cancel_pending(loop)
         reset_options()
         pulumi.runtime.set_all_config({}, [])
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    # A program that raised leaves registrations and outputs unfinished; cancel them
+    # so none outlives its loop (or warns that it was never awaited).
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _config_text(value: Any) -> str:
