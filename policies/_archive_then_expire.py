@@ -35,8 +35,8 @@ Limits of the mechanism:
   old one loses the protection and the `any` rules apply to it from then on, with its
   old pull and archive dates.
 - Patterns in one `tagPatternList` must all match (AND), so each protected pattern gets
-  its own pair of rules: two rules per pattern, which the 30,720 character limit caps
-  at roughly 90 patterns.
+  its own pair of rules, about 550 characters of policy text per pattern; the 30,720
+  character limit caps a policy at about 50 protected patterns.
 - An image archived before it was protected stays archived; the policy never restores.
 - It protects against this lifecycle policy only, not against `BatchDeleteImage` or a
   manual `UpdateImageStorageClass`.

@@ -22,6 +22,7 @@ pinned here; ECR's own limit on the whole text (below) bounds them in practice.
 """
 
 import difflib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -191,11 +192,11 @@ def _check_enum_field(
 
 
 def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return repr(value)
+    # Values are shown as JSON, the language the user wrote them in.
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _identify(rule: Mapping[str, Any]) -> _Sink:
@@ -557,20 +558,22 @@ def policy_problems(document: object, *, text_length: int | None) -> list[Proble
             problems.extend(rule_problems(rule, path=f"rules[{index}]"))
         problems.extend(_rules_together(rules))
 
-    if text_length is not None and not (
-        MIN_POLICY_TEXT_LENGTH <= text_length <= MAX_POLICY_TEXT_LENGTH
-    ):
-        problems.append(
-            Problem(
-                None,
-                None,
-                "$",
-                f"the policy text is {text_length:,} characters; ECR accepts "
-                f"{MIN_POLICY_TEXT_LENGTH} to {MAX_POLICY_TEXT_LENGTH:,}",
-            )
-        )
+    if text_length is not None:
+        problems.extend(length_problems(text_length))
 
     return problems
+
+
+def length_problems(text_length: int) -> list[Problem]:
+    """Check the length in characters of the policy text ECR would receive."""
+    if MIN_POLICY_TEXT_LENGTH <= text_length <= MAX_POLICY_TEXT_LENGTH:
+        return []
+
+    message = (
+        f"the policy text is {text_length:,} characters; ECR accepts "
+        f"{MIN_POLICY_TEXT_LENGTH} to {MAX_POLICY_TEXT_LENGTH:,}"
+    )
+    return [Problem(None, None, "$", message)]
 
 
 @dataclass(frozen=True)

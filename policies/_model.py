@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from policies._checks import (
     action_problems,
+    length_problems,
     policy_problems,
     rule_problems,
     selection_problems,
@@ -293,8 +294,10 @@ class LifecyclePolicy:
             message = "rules must be a sequence of Rule"
             raise PolicyError([Problem(None, None, "rules", message)])
 
+        # The length is checked last: a policy with faulty rules has no text to send.
         document = {"rules": [rule.to_dict() for rule in self.rules]}
-        _raise_if(policy_problems(document, text_length=len(_compact(document))))
+        _raise_if(policy_problems(document, text_length=None))
+        _raise_if(length_problems(len(_compact(document))))
 
         ordered = sorted(self.rules, key=lambda rule: rule.priority or 0)
         object.__setattr__(self, "rules", tuple(ordered))
