@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -41,6 +42,7 @@ from components._image_storage_class_inputs import (
 )
 from ecr_archive import (
     DEFAULT_BACKOFF,
+    MAX_ATTEMPTS,
     Backoff,
     ImageNotFoundError,
     ImageRef,
@@ -157,9 +159,16 @@ class ImageStorageClassProvider(ResourceProvider):
 
     `backoff`, `clock`, `sleep` and `random` shape the polling while an image is
     ACTIVATING (defaults: `ecr_archive.DEFAULT_BACKOFF`, `time.monotonic`,
-    `time.sleep`, `random.random`); they are pickled with the provider, so pass
-    only importable functions or small picklable objects, and only in tests.
+    `time.sleep`, `random.random`), `now` stamps `last_archived_at` after an
+    archive, and `max_attempts` bounds botocore's retries per call (default
+    `ecr_archive.MAX_ATTEMPTS`). They are pickled with the provider into the stack
+    state, so pass only importable functions or small picklable objects; programs
+    leave them out.
     """
+
+    aws: AwsSettings
+    _client_lock: threading.Lock
+    _cached_client: ECRClient | None
 
     def __init__(
         self,
@@ -169,6 +178,7 @@ class ImageStorageClassProvider(ResourceProvider):
         sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] | None = None,
         now: Callable[[], datetime] | None = None,
+        max_attempts: int | None = None,
     ) -> None:
         super().__init__()
         self.backoff = backoff
@@ -176,27 +186,46 @@ class ImageStorageClassProvider(ResourceProvider):
         self.sleep = sleep
         self.random = random
         self.now = now
-        self.aws = AwsSettings()
+        self.max_attempts = max_attempts
+        self.__setstate__({})
 
     # The engine calls configure() once, right after unpickling, before any other
     # method: the settings never reach the pickle in the stack state.
     def configure(self, req: ConfigureRequest) -> None:
         """Take region, profile and ECR endpoint from the stack's `aws:` config."""
-        self.aws = AwsSettings.from_config(req.config.get)
+        with self._client_lock:
+            self.aws = AwsSettings.from_config(req.config.get)
+            self._cached_client = None
         logger.debug("ECR settings: %s", self.aws)
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["aws"] = AwsSettings()
+        # Only the constructor's arguments go into the stack state: the settings
+        # come back from configure(), the client is rebuilt on first use.
+        return {
+            key: value
+            for key, value in self.__dict__.items()
+            if key not in {"aws", "_client_lock", "_cached_client"}
+        }
 
-        return state
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.aws = AwsSettings()
+        self._client_lock = threading.Lock()
+        self._cached_client = None
 
     def _client(self) -> ECRClient:
-        return make_client(
-            region=self.aws.region,
-            profile=self.aws.profile,
-            endpoint_url=self.aws.endpoint_url,
-        )
+        """Return the provider's ECR client, built once (boto3 clients are
+        thread-safe; building one per call costs a model load each time)."""
+        with self._client_lock:
+            if self._cached_client is None:
+                self._cached_client = make_client(
+                    region=self.aws.region,
+                    profile=self.aws.profile,
+                    endpoint_url=self.aws.endpoint_url,
+                    max_attempts=self.max_attempts or MAX_ATTEMPTS,
+                )
+
+            return self._cached_client
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Reject bad inputs before anything runs, so a preview shows them."""
