@@ -1,0 +1,528 @@
+"""The `ecr-archive` command line.
+
+Commands::
+
+    ecr-archive status IMAGE...            print ACTIVE, ARCHIVED, ACTIVATING or MISSING
+    ecr-archive restore IMAGE... [--wait] [--timeout T]
+    ecr-archive ensure-pullable IMAGE... [--timeout T]
+    ecr-archive plan ...                   (see `ecr_archive.plan`)
+
+IMAGE is written as people write images: `repo:tag`, `repo@sha256:<hex>`,
+`team/repo:tag` or `123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag` (which
+also sets the registry and region). Every command takes `--region`, `--profile`,
+`--endpoint-url` (or `AWS_ENDPOINT_URL_ECR`) and `--format text|json`.
+
+Exit codes, the same for every command:
+
+====  ==========================================================================
+code  meaning
+====  ==========================================================================
+0     success: every image is ACTIVE (status, ensure-pullable, restore --wait), or
+      every archived image's restore has started (restore)
+1     an AWS error, missing credentials or an unreachable endpoint (stderr says
+      what to do)
+2     usage error: unknown option, invalid image reference
+3     status: an image is ACTIVATING (and none is ARCHIVED or MISSING)
+4     status: an image is ARCHIVED (and none is MISSING)
+5     an image or its repository does not exist (MISSING)
+6     restore --wait, ensure-pullable: an image was not ACTIVE before --timeout
+====  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import enum
+import importlib
+import importlib.util
+import json
+import logging
+import random as _random
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ecr_archive.bulk import Lookup, look_up, restore_archived, wait_until_all_active
+from ecr_archive.client import make_client
+from ecr_archive.errors import (
+    EcrArchiveError,
+    InvalidImageReferenceError,
+    WaitTimeoutError,
+)
+from ecr_archive.images import ImageStatus
+from ecr_archive.refs import ImageRef
+from ecr_archive.waiting import DEFAULT_BACKOFF, DEFAULT_TIMEOUT, Backoff, PollRound
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
+__all__ = ["ExitCode", "Runtime", "build_parser", "main"]
+
+logger = logging.getLogger(__name__)
+
+
+class ExitCode(enum.IntEnum):
+    """The exit codes of every `ecr-archive` command (see the module docstring)."""
+
+    OK = 0
+    AWS_ERROR = 1
+    USAGE = 2
+    ACTIVATING = 3
+    ARCHIVED = 4
+    MISSING = 5
+    TIMEOUT = 6
+    INTERRUPTED = 130
+
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  success: every image ACTIVE (status, ensure-pullable, restore --wait),
+     or every archived image's restore started (restore)
+  1  AWS error, missing credentials or unreachable endpoint
+  2  usage error (bad option, invalid image reference)
+  3  status: an image is ACTIVATING (none ARCHIVED or MISSING)
+  4  status: an image is ARCHIVED (none MISSING)
+  5  an image or its repository does not exist (MISSING)
+  6  an image was not ACTIVE before --timeout (restore --wait, ensure-pullable)
+"""
+
+IMAGE_HELP = (
+    "repo:tag, repo@sha256:<hex>, team/repo:tag or "
+    "<account>.dkr.ecr.<region>.amazonaws.com/repo:tag"
+)
+
+MISSING = "MISSING"
+
+
+class ClientFactory(Protocol):
+    """Builds an ECR client, like `make_client`."""
+
+    def __call__(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> ECRClient: ...
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the commands take from the outside world; tests pass their own."""
+
+    client_factory: ClientFactory = make_client
+    """Builds the ECR client for a region."""
+    clock: Callable[[], float] = time.monotonic
+    """Seconds on a monotonic clock, for timeouts and progress."""
+    sleep: Callable[[float], None] = time.sleep
+    """Waits between polls."""
+    random: Callable[[], float] = _random.random
+    """Uniform draws in [0, 1) for backoff jitter."""
+    backoff: Backoff = DEFAULT_BACKOFF
+    """Spacing of polls while waiting for restores."""
+
+
+@dataclass
+class _Clients:
+    """One client per region, built on first use."""
+
+    runtime: Runtime
+    args: argparse.Namespace
+    built: dict[str | None, ECRClient] = field(default_factory=dict)
+
+    def __call__(self, ref: ImageRef) -> ECRClient:
+        region = ref.region or self.args.region
+        if region not in self.built:
+            self.built[region] = self.runtime.client_factory(
+                region=region,
+                profile=self.args.profile,
+                endpoint_url=self.args.endpoint_url,
+            )
+
+        return self.built[region]
+
+
+def main(argv: Sequence[str] | None = None, *, runtime: Runtime | None = None) -> int:
+    """Run `ecr-archive` with `argv` (default: the process arguments); return the code.
+
+    `runtime` replaces the client factory, clock, sleep and random draws.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+
+    args.runtime = runtime or Runtime()
+    with _logging_to_stderr(args.verbose):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        code: int = args.func(args)
+    except EcrArchiveError as exc:
+        _error(str(exc))
+        if getattr(args, "format", "text") == "json":
+            _print_json({"command": args.command, "error": _error_record(exc)})
+        return ExitCode.AWS_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return ExitCode.INTERRUPTED
+
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of `ecr-archive` with every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="ecr-archive",
+        description="See and restore archived Amazon ECR images.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
+    _add_status(subparsers, common)
+    _add_restore(subparsers, common)
+    _add_ensure_pullable(subparsers, common)
+    _add_plan(subparsers)
+
+    return parser
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("AWS options")
+    group.add_argument("--region", help="AWS region (default: from the AWS config)")
+    group.add_argument("--profile", help="AWS profile (default: from the AWS config)")
+    group.add_argument(
+        "--endpoint-url",
+        help="ECR endpoint, e.g. a local emulator (default: $AWS_ENDPOINT_URL_ECR)",
+    )
+    common.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output on stdout (default: text); progress goes to stderr",
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log each change made in AWS (-v) or every call (-vv) on stderr",
+    )
+    common.add_argument("images", nargs="+", metavar="IMAGE", type=_image_argument)
+
+    return common
+
+
+def _image_argument(text: str) -> ImageRef:
+    try:
+        return ImageRef.parse(text)
+    except InvalidImageReferenceError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _duration(text: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if match is None:
+        message = f"{text!r} is not a duration: write seconds (90) or 90s, 20m, 1h"
+        raise argparse.ArgumentTypeError(message)
+    number, unit = match.groups()
+
+    return float(number) * {"": 1, "s": 1, "m": 60, "h": 3600}[unit]
+
+
+def _add_command(
+    subparsers: Any, name: str, common: argparse.ArgumentParser, help_text: str
+) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        parents=[common],
+        help=help_text,
+        description=help_text,
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    return command
+
+
+def _add_timeout(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--timeout",
+        type=_duration,
+        default=DEFAULT_TIMEOUT,
+        help=(
+            "how long to wait for restores: seconds, or 90s, 20m, 1h "
+            f"(default: {DEFAULT_TIMEOUT / 60:.0f}m; AWS says typically up to 20m)"
+        ),
+    )
+
+
+def _add_status(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    command = _add_command(
+        subparsers,
+        "status",
+        common,
+        "Print ACTIVE, ARCHIVED, ACTIVATING or MISSING for each image "
+        "(one DescribeImages call per image).",
+    )
+    command.set_defaults(func=_status)
+
+
+def _add_restore(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    command = _add_command(
+        subparsers,
+        "restore",
+        common,
+        "Start restoring every ARCHIVED image, all at once; with --wait, wait until "
+        "all are ACTIVE. Missing images are reported; the others are still restored.",
+    )
+    command.add_argument(
+        "--wait", action="store_true", help="wait until every image is ACTIVE"
+    )
+    _add_timeout(command)
+    command.set_defaults(func=_restore)
+
+
+def _add_ensure_pullable(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    command = _add_command(
+        subparsers,
+        "ensure-pullable",
+        common,
+        "Make every image pullable: restore the ARCHIVED ones, wait for those "
+        "ACTIVATING, and succeed once all are ACTIVE. If any image is missing, "
+        "nothing is restored.",
+    )
+    _add_timeout(command)
+    command.set_defaults(func=_ensure_pullable)
+
+
+def _add_plan(subparsers: Any) -> None:
+    # `plan` lives in its own module; it registers its parser and `func` itself.
+    # The look-up goes once ecr_archive/plan.py is part of every checkout.
+    if importlib.util.find_spec("ecr_archive.plan") is None:
+        return
+    importlib.import_module("ecr_archive.plan").add_command(subparsers)
+
+
+def _status(args: argparse.Namespace) -> int:
+    clients = _Clients(args.runtime, args)
+    lookups = look_up(clients, args.images)
+    code = _status_code(lookups)
+    _report(args, lookups, code)
+
+    return code
+
+
+def _restore(args: argparse.Namespace) -> int:
+    clients = _Clients(args.runtime, args)
+    lookups = restore_archived(clients, look_up(clients, args.images))
+    if args.wait:
+        return _wait_and_report(args, clients, lookups)
+
+    code = ExitCode.MISSING if _missing(lookups) else ExitCode.OK
+    _report(args, lookups, code)
+
+    return code
+
+
+def _ensure_pullable(args: argparse.Namespace) -> int:
+    clients = _Clients(args.runtime, args)
+    lookups = look_up(clients, args.images)
+    if _missing(lookups):
+        _error("nothing restored: some images do not exist")
+        _report(args, lookups, ExitCode.MISSING)
+        return ExitCode.MISSING
+
+    return _wait_and_report(args, clients, restore_archived(clients, lookups))
+
+
+def _wait_and_report(
+    args: argparse.Namespace, clients: _Clients, lookups: list[Lookup]
+) -> int:
+    runtime: Runtime = args.runtime
+    progress = _Progress(lookups, prefix=args.command)
+    try:
+        waited = wait_until_all_active(
+            clients,
+            lookups,
+            timeout=args.timeout,
+            backoff=runtime.backoff,
+            clock=runtime.clock,
+            sleep=runtime.sleep,
+            random=runtime.random,
+            on_poll=progress,
+        )
+    except WaitTimeoutError as exc:
+        _error(str(exc))
+        code = ExitCode.TIMEOUT
+        _report(args, progress.latest(lookups), code)
+        return code
+
+    code = ExitCode.MISSING if _missing(waited) else ExitCode.OK
+    _report(args, waited, code)
+
+    return code
+
+
+@dataclass
+class _Progress:
+    """Prints one line per poll round on stderr, and one per image that turns ACTIVE."""
+
+    lookups: list[Lookup]
+    prefix: str
+    seen: dict[ImageRef, ImageStatus] = field(default_factory=dict)
+    names: dict[ImageRef, list[str]] = field(default_factory=dict)
+    last: PollRound | None = None
+
+    def __post_init__(self) -> None:
+        for lookup in self.lookups:
+            if lookup.state is not None:
+                self.names.setdefault(lookup.exact_ref(), []).append(str(lookup.ref))
+
+    def __call__(self, poll: PollRound) -> None:
+        self.last = poll
+        for ref, state in poll.states.items():
+            before = self.seen.get(ref)
+            self.seen[ref] = state.status
+            if state.pullable and before not in (None, ImageStatus.ACTIVE):
+                names = ", ".join(self.names.get(ref, [str(ref)]))
+                _note(f"{self.prefix}: {names} ACTIVE after {_clock(poll.elapsed)}")
+
+        total = len(poll.states)
+        pending = poll.pending
+        if not pending:
+            _note(f"{self.prefix}: all {total} images ACTIVE ({_clock(poll.elapsed)})")
+            return
+        statuses = sorted({str(poll.states[ref].status) for ref in pending})
+        line = (
+            f"{self.prefix}: {total - len(pending)} of {total} images ACTIVE, "
+            f"waiting for {len(pending)} ({', '.join(statuses)}); "
+            f"{_clock(poll.elapsed)} elapsed"
+        )
+        if poll.next_delay is not None:
+            line += f", next check in {_clock(poll.next_delay)}"
+        _note(line)
+
+    def latest(self, lookups: list[Lookup]) -> list[Lookup]:
+        """The lookups with the states seen in the last poll round."""
+        if self.last is None:
+            return lookups
+        states = self.last.states
+
+        return [
+            lookup
+            if lookup.state is None or lookup.exact_ref() not in states
+            else Lookup(
+                lookup.ref,
+                states[lookup.exact_ref()],
+                lookup.missing,
+                lookup.restored,
+            )
+            for lookup in lookups
+        ]
+
+
+def _status_code(lookups: Sequence[Lookup]) -> int:
+    statuses = {lookup.status for lookup in lookups}
+    if None in statuses:
+        return ExitCode.MISSING
+    if ImageStatus.ARCHIVED in statuses:
+        return ExitCode.ARCHIVED
+    if ImageStatus.ACTIVATING in statuses:
+        return ExitCode.ACTIVATING
+
+    return ExitCode.OK
+
+
+def _missing(lookups: Sequence[Lookup]) -> bool:
+    return any(lookup.state is None for lookup in lookups)
+
+
+def _report(args: argparse.Namespace, lookups: Sequence[Lookup], code: int) -> None:
+    if args.format == "json":
+        records = [_record(lookup) for lookup in lookups]
+        _print_json({"command": args.command, "exitCode": code, "images": records})
+        return
+
+    width = max(len(str(lookup.status or MISSING)) for lookup in lookups)
+    for lookup in lookups:
+        status = str(lookup.status or MISSING)
+        notes = [note for note in (lookup.missing, _restored(lookup)) if note]
+        suffix = f"  ({'; '.join(notes)})" if notes else ""
+        print(f"{status:<{width}}  {lookup.ref}{suffix}")
+
+
+def _restored(lookup: Lookup) -> str | None:
+    return "restore started" if lookup.restored else None
+
+
+def _record(lookup: Lookup) -> dict[str, Any]:
+    state = lookup.state
+    return {
+        "image": str(lookup.ref),
+        "repository": lookup.ref.repository,
+        "registryId": state.registry_id if state else lookup.ref.registry_id,
+        "region": lookup.ref.region,
+        "status": str(lookup.status or MISSING),
+        "digest": state.digest if state else None,
+        "tags": list(state.tags) if state else [],
+        "missing": lookup.missing,
+        "restoreStarted": lookup.restored,
+    }
+
+
+def _error_record(exc: EcrArchiveError) -> dict[str, Any]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "code": getattr(exc, "code", None),
+        "operation": getattr(exc, "operation", None),
+        "requestId": getattr(exc, "request_id", None),
+        "hint": getattr(exc, "hint", None),
+    }
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    print(json.dumps(document, indent=2, sort_keys=True))
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _error(text: str) -> None:
+    print(f"ecr-archive: error: {text}", file=sys.stderr, flush=True)
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    minutes, rest = divmod(whole, 60)
+
+    return f"{minutes}m{rest:02d}s" if minutes else f"{rest}s"
+
+
+@contextlib.contextmanager
+def _logging_to_stderr(verbosity: int) -> Iterator[None]:
+    """Send the package's log records to stderr while a command runs."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    package = logging.getLogger("ecr_archive")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    previous = package.level
+    package.addHandler(handler)
+    package.setLevel(min(level, previous) if previous else level)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(previous)
