@@ -74,8 +74,12 @@ class ArchivedRepositoryArgs(TypedDict, total=False):
     expire_untagged_after_days: int
     """Days after push before untagged images are deleted; unset keeps them."""
 
-    extra_rules: Sequence[Rule]
-    """Further `policies.Rule`s appended after the generated ones."""
+    extra_rules: Sequence[Rule | Mapping[str, Any]]
+    """Further rules, placed before the two catch-all `any` rules.
+
+    Each is a `policies.Rule` or a rule's JSON object (read with `Rule.from_dict`);
+    a rule without `rulePriority` is numbered in the order given.
+    """
 
     lifecycle_policy: LifecyclePolicy | str
     """A whole lifecycle policy (`policies.LifecyclePolicy` or its JSON text).
@@ -331,14 +335,18 @@ def _strings(given: Mapping[str, Any], key: str) -> tuple[str, ...]:
 
 def _extra_rules(value: object) -> tuple[Rule, ...]:
     if not isinstance(value, Sequence) or isinstance(value, str):
-        message = "extra_rules must be a list of policies.Rule"
+        message = "extra_rules must be a list of policies.Rule or rule objects"
         raise ValueError(message)
-    for index, rule in enumerate(value):
+
+    rules = []
+    for index, given in enumerate(value):
+        rule = Rule.from_dict(given) if isinstance(given, Mapping) else given
         if not isinstance(rule, Rule):
             message = (
-                f"extra_rules[{index}] must be a policies.Rule, got "
-                f"{type(rule).__name__}; build it with policies.Rule(...)"
+                f"extra_rules[{index}] must be a policies.Rule or a rule object, got "
+                f"{type(rule).__name__}"
             )
             raise ValueError(message)
+        rules.append(rule)
 
-    return tuple(value)
+    return tuple(rules)

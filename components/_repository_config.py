@@ -39,6 +39,7 @@ SETTINGS: dict[str, str] = {
     "expireAfterDays": "expire_after_days",
     "protectedTags": "protected_tags",
     "expireUntaggedAfterDays": "expire_untagged_after_days",
+    "extraRules": "extra_rules",
     "lifecyclePolicy": "lifecycle_policy",
     "imageTagMutability": "image_tag_mutability",
     "tagMutabilityExclusions": "tag_mutability_exclusions",

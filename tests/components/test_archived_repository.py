@@ -9,7 +9,7 @@ from syrupy.assertion import SnapshotAssertion
 
 import components
 from components import ArchivedRepository, ArchivedRepositoryArgs
-from policies import LifecyclePolicy, archive_then_expire
+from policies import LifecyclePolicy, Rule, archive_then_expire
 from tests.support.mocks import ACCOUNT_ID, PulumiHarness, pulumi_mocks
 
 REPOSITORY = "aws:ecr/repository:Repository"
@@ -189,6 +189,34 @@ def test_whole_policy_json_is_validated_and_normalised(harness: PulumiHarness) -
     )
 
     assert harness.resolve(repository.lifecycle_policy) == policy.to_json()
+
+
+PULL_REQUEST_RULE = {
+    "description": "Keep the last 5 pull-request images",
+    "selection": {
+        "tagStatus": "tagged",
+        "tagPatternList": ["pr-*"],
+        "countType": "imageCountMoreThan",
+        "countNumber": 5,
+    },
+    "action": {"type": "expire"},
+}
+
+
+@pytest.mark.parametrize("form", ["rule", "json object"])
+def test_extra_rules_join_the_generated_policy(
+    harness: PulumiHarness, form: str
+) -> None:
+    """An extra rule, as `Rule` or as its JSON object, is passed to the policy."""
+    rule = Rule.from_dict(PULL_REQUEST_RULE)
+    given = rule if form == "rule" else PULL_REQUEST_RULE
+    repository = harness.run(
+        lambda: ArchivedRepository("api", {"extra_rules": [given]})
+    )
+
+    expected = archive_then_expire(extra_rules=[rule]).to_json()
+    assert harness.resolve(repository.lifecycle_policy) == expected
+    assert "pr-*" in expected
 
 
 def test_public_surface_exports_the_component() -> None:

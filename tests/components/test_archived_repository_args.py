@@ -25,6 +25,7 @@ POLICY_PROBLEMS: list[tuple[dict[str, Any], str]] = [
     ({"protected_tags": ["a*b*c*d*e*"]}, "protected_tags[0]"),
     ({"lifecycle_policy": '{"rules": []}'}, "rules"),
     ({"lifecycle_policy": "not json"}, "JSON"),
+    ({"extra_rules": [{"rulePriority": 1}]}, "selection"),
 ]
 
 # (resource name, arguments, words the message must contain)
@@ -49,7 +50,7 @@ ARGUMENT_PROBLEMS: list[tuple[str, dict[str, Any], str]] = [
     ("api", {"force_delete": 1}, "force_delete must be true or false"),
     ("api", {"tags": {"team": 1}}, "tags must map strings to strings"),
     ("api", {"protected_tags": "release-*"}, "protected_tags must be a list"),
-    ("api", {"extra_rules": [{"rulePriority": 1}]}, "extra_rules[0]"),
+    ("api", {"extra_rules": ["expire pr-*"]}, "extra_rules[0]"),
 ]
 
 
