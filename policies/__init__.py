@@ -9,6 +9,8 @@ from policies._enums import ActionType, CountType, CountUnit, StorageClass, TagS
 from policies._errors import PolicyError, Problem
 from policies._evaluate import evaluate
 from policies._model import Action, LifecyclePolicy, Rule, Selection
+from policies._prices import Prices
+from policies._projection import MonthCost, ProjectedAction, Projection, project
 from policies._validate import validate_policy
 
 __all__ = [
@@ -17,13 +19,18 @@ __all__ = [
     "CountType",
     "CountUnit",
     "LifecyclePolicy",
+    "MonthCost",
     "PolicyError",
+    "Prices",
     "Problem",
+    "ProjectedAction",
+    "Projection",
     "Rule",
     "Selection",
     "StorageClass",
     "TagStatus",
     "archive_then_expire",
     "evaluate",
+    "project",
     "validate_policy",
 ]

@@ -321,7 +321,7 @@ def apply_rules(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     # Building a result for each of 100,000 images makes the cyclic collector rescan
     # every image dict several times over; nothing made here forms a cycle.
     was_enabled = gc.isenabled()
@@ -346,7 +346,7 @@ def evaluate(
     and ValueError for a datetime without a time zone.
     """
     rules = compile_policy(policy)
-    with _collector_paused():
+    with collector_paused():
         inventory = Inventory(images)
         results: list[dict[str, Any]] = []
         for rule, indices in apply_rules(rules, inventory, micros(now)):
