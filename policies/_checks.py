@@ -56,6 +56,8 @@ SELECTION_KEYS = (
     "countNumber",
 )
 ACTION_KEYS = ("type", "targetStorageClass")
+REQUIRED_RULE_KEYS = ("rulePriority", "selection", "action")
+REQUIRED_SELECTION_KEYS = ("tagStatus", "countType", "countNumber")
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ def _check_keys(
     document: Mapping[Any, Any],
     allowed: Sequence[str],
     *,
+    required: Sequence[str] = (),
     null_checked_elsewhere: Sequence[str] = (),
 ) -> None:
     for key in document:
@@ -154,10 +157,12 @@ def _check_keys(
             continue
         if key in allowed:
             if document[key] is None and key not in null_checked_elsewhere:
-                sink.add(
-                    _join(path, key),
-                    f"{key} is null; remove the key instead of writing null",
+                fix = (
+                    "it is required, so write a value"
+                    if key in required
+                    else "leave the key out instead of writing null"
                 )
+                sink.add(_join(path, key), f"{key} is null; {fix}")
             continue
         hint = difflib.get_close_matches(key, allowed, n=1)
         instead = (
@@ -249,7 +254,7 @@ def rule_problems(
         return [Problem(None, None, path or "$", "a rule must be a JSON object")]
 
     sink = _identify(rule)
-    _check_keys(sink, path, rule, RULE_KEYS)
+    _check_keys(sink, path, rule, RULE_KEYS, required=REQUIRED_RULE_KEYS)
     _check_priority(sink, path, rule, required=require_priority)
 
     description = rule.get("description")
@@ -297,7 +302,7 @@ def _check_selection(sink: _Sink, path: str, selection: object) -> None:
         sink.add(path, "selection must be a JSON object")
         return
 
-    _check_keys(sink, path, selection, SELECTION_KEYS)
+    _check_keys(sink, path, selection, SELECTION_KEYS, required=REQUIRED_SELECTION_KEYS)
     _check_enum_field(sink, path, selection, "tagStatus", TagStatus, required=True)
     _check_enum_field(sink, path, selection, "countType", CountType, required=True)
     _check_enum_field(
@@ -466,7 +471,12 @@ def _check_action(sink: _Sink, path: str, action: object) -> None:
         return
 
     _check_keys(
-        sink, path, action, ACTION_KEYS, null_checked_elsewhere=("targetStorageClass",)
+        sink,
+        path,
+        action,
+        ACTION_KEYS,
+        required=("type",),
+        null_checked_elsewhere=("targetStorageClass",),
     )
     _check_enum_field(sink, path, action, "type", ActionType, required=True)
 
@@ -540,7 +550,7 @@ def policy_problems(document: object, *, text_length: int | None) -> list[Proble
         ]
 
     sink = _Sink()
-    _check_keys(sink, "", document, POLICY_KEYS)
+    _check_keys(sink, "", document, POLICY_KEYS, required=POLICY_KEYS)
     problems = sink.problems
 
     rules = document.get("rules")

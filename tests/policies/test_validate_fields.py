@@ -54,10 +54,10 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
     ("priority as bool", _set("rulePriority", value=True), "rulePriority", "integer"),
     ("priority as float", _set("rulePriority", value=1.0), "rulePriority", "integer"),
     ("priority missing", _drop("rulePriority"), "rulePriority", "required"),
-    ("priority null", _set("rulePriority", value=None), "rulePriority", "null"),
+    ("priority null", _set("rulePriority", value=None), "rulePriority", "required"),
     # description: "Type: string, Required: no".
     ("description number", _set("description", value=5), "description", "string"),
-    ("description null", _set("description", value=None), "description", "remove"),
+    ("description null", _set("description", value=None), "description", "leave"),
     # Unknown keys, with the closest known key suggested.
     ("rule key typo", _set("priority", value=1), "priority", '"rulePriority"'),
     (
@@ -228,7 +228,7 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
         "countNumber null",
         _set(SEL, "countNumber", value=None),
         f"{SEL}.countNumber",
-        "null",
+        "required, so write a value",
     ),
     # storageClass: "standard" or "archive".
     (
@@ -247,7 +247,7 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
         "storageClass null",
         _set(SEL, "storageClass", value=None),
         f"{SEL}.storageClass",
-        "null",
+        "leave the key out",
     ),
     # action.type and action.targetStorageClass.
     (
@@ -385,3 +385,26 @@ def test_problem_without_a_usable_priority_leaves_it_out() -> None:
     (problem,) = caught.value.problems
     assert problem.priority is None
     assert str(problem).startswith("rules[0].rulePriority: ")
+
+
+def test_one_fault_per_rule_in_one_policy_are_all_reported() -> None:
+    """A policy holding every faulty rule above reports each fault on its own rule."""
+    rules = []
+    for index, (_, edit, _, _) in enumerate(REJECTED):
+        document = rule(
+            index + 1,
+            description=f"case {index}",
+            tagPatternList=[f"team{index}-*"],
+            action=dict(EXPIRE),
+        )
+        edit(document)
+        rules.append(document)
+
+    with pytest.raises(PolicyError) as caught:
+        validate_policy({"rules": rules})
+
+    reported = {problem.field for problem in caught.value.problems}
+    expected = {
+        f"rules[{index}].{field}" for index, (_, _, field, _) in enumerate(REJECTED)
+    }
+    assert expected <= reported
