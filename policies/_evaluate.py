@@ -114,13 +114,6 @@ class CompiledRule:
             regex.search(joined_tags) for regex in self.tag_regexes
         )
 
-    def result_action(self) -> dict[str, str]:
-        """The `action` of a preview result for this rule, in the API's upper case."""
-        if self.action_type == "transition":
-            return {"type": "TRANSITION", "targetStorageClass": "ARCHIVE"}
-
-        return {"type": "EXPIRE"}
-
 
 def _compile_rule(rule: Mapping[str, Any]) -> CompiledRule:
     selection = rule["selection"]
@@ -171,16 +164,23 @@ class Inventory:
 
     def __init__(self, images: Iterable[Mapping[str, Any]]) -> None:
         self.images: list[Mapping[str, Any]] = list(images)
-        self.digests: list[str] = []
-        self.joined_tags: list[str] = []
-        self.members: dict[str | None, list[int]] = {STANDARD: [], ARCHIVE: []}
+        self.digests: list[str] = [image["imageDigest"] for image in self.images]
         join = _TAG_SEPARATOR.join
-        class_of_status = _STORAGE_CLASS_OF_STATUS.get
-        for index, image in enumerate(self.images):
-            self.digests.append(image["imageDigest"])
-            self.joined_tags.append(join(image.get("imageTags") or ()))
-            storage_class = class_of_status(image.get("imageStatus", "ACTIVE"))
-            self.members.setdefault(storage_class, []).append(index)
+        self.joined_tags: list[str] = [
+            join(image.get("imageTags") or ()) for image in self.images
+        ]
+        statuses = [image.get("imageStatus", "ACTIVE") for image in self.images]
+        self.members: dict[str | None, list[int]] = {
+            storage_class: [
+                index for index, found in enumerate(statuses) if found == status
+            ]
+            for status, storage_class in _STORAGE_CLASS_OF_STATUS.items()
+        }
+        self.members[None] = [
+            index
+            for index, found in enumerate(statuses)
+            if found not in _STORAGE_CLASS_OF_STATUS
+        ]
         self._push: list[int] | None = None
         self._pull: list[int] | None = None
         self._archived: list[int | None] | None = None
@@ -350,27 +350,42 @@ def evaluate(
         inventory = Inventory(images)
         results: list[dict[str, Any]] = []
         for rule, indices in apply_rules(rules, inventory, micros(now)):
-            action = rule.result_action()
-            storage_class = _API_STORAGE_CLASS[rule.storage_class]
+            ordered = sort_oldest_first(indices, inventory)
             results.extend(
-                _preview_result(inventory.images[index], rule, action, storage_class)
-                for index in sort_oldest_first(indices, inventory)
+                _preview_results(rule, [inventory.images[i] for i in ordered])
             )
 
     return results
 
 
-def _preview_result(
-    image: Mapping[str, Any],
-    rule: CompiledRule,
-    action: dict[str, str],
-    storage_class: str,
-) -> dict[str, Any]:
-    return {
-        "imageDigest": image["imageDigest"],
-        "imageTags": list(image.get("imageTags") or ()),
-        "imagePushedAt": image["imagePushedAt"],
-        "appliedRulePriority": rule.priority,
-        "action": dict(action),
-        "storageClass": storage_class,
-    }
+def _preview_results(
+    rule: CompiledRule, images: list[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """GetLifecyclePolicyPreview entries for the images one rule acts on."""
+    # Dict literals inside one comprehension: this runs once per image acted on.
+    priority = rule.priority
+    storage_class = _API_STORAGE_CLASS[rule.storage_class]
+    if rule.action_type == "transition":
+        return [
+            {
+                "imageDigest": image["imageDigest"],
+                "imageTags": list(image.get("imageTags") or ()),
+                "imagePushedAt": image["imagePushedAt"],
+                "appliedRulePriority": priority,
+                "action": {"type": "TRANSITION", "targetStorageClass": "ARCHIVE"},
+                "storageClass": storage_class,
+            }
+            for image in images
+        ]
+
+    return [
+        {
+            "imageDigest": image["imageDigest"],
+            "imageTags": list(image.get("imageTags") or ()),
+            "imagePushedAt": image["imagePushedAt"],
+            "appliedRulePriority": priority,
+            "action": {"type": "EXPIRE"},
+            "storageClass": storage_class,
+        }
+        for image in images
+    ]

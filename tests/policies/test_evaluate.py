@@ -707,9 +707,10 @@ def test_hundred_thousand_images_evaluate_in_under_a_second() -> None:
         rule(4, "any", "sinceImageTransitioned", 365, storage_class="archive"),
     )
 
-    started = time.perf_counter()
+    # CPU time, so that other work on a shared machine does not count.
+    started = time.process_time()
     results = evaluate(four_rules, images, NOW)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert len(results) > 10_000
     assert elapsed < 1.0

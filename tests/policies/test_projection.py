@@ -323,9 +323,10 @@ def test_hundred_thousand_images_project_a_year_quickly() -> None:
     images = synthetic_inventory(100_000)
     two_stage = archive_then_expire(90, 365, protected_tags=["latest"])
 
-    started = time.perf_counter()
+    # CPU time, so that other work on a shared machine does not count.
+    started = time.process_time()
     projection = project(two_stage, images, NOW, 365)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert len(projection.actions) > 10_000
     assert elapsed < 3.0
