@@ -4,9 +4,10 @@ For each nominal restore delay, the same number of images is archived, restored 
 waited for with each strategy, against the local ECR endpoint on a frozen emulator
 clock (the waiter's sleep advances it). Each restore takes the nominal delay times a
 seeded draw in [0.8, 1.2], the same draws for every strategy, so that a fixed poll
-period does not line up with the delay by accident. Per restore it reports the DescribeImages calls
-made while waiting and the extra wait: the time between the image becoming ACTIVE
-(its lastActivatedAt) and the waiter returning, also as a ratio of the restore delay.
+period does not line up with the delay by accident. Per restore it reports the
+DescribeImages calls made while waiting and the extra wait: the time between the
+image becoming ACTIVE (its lastActivatedAt) and the waiter returning, also as a ratio
+of that restore's delay.
 All figures come from one run on the emulator's clock, not from wall time.
 """
 
