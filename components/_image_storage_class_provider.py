@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -91,9 +92,14 @@ class AwsSettings:
 
     @classmethod
     def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
-        """Read the settings pulumi-aws reads, from a stack config getter."""
+        """Read the settings pulumi-aws reads, from a stack config getter.
+
+        Like pulumi-aws, AWS_REGION counts when `aws:region` is not set (botocore
+        itself reads only AWS_DEFAULT_REGION). The environment is read here, in the
+        provider process, never at construction, so it stays out of the state.
+        """
         return cls(
-            region=_text(get("aws:region")),
+            region=_text(get("aws:region")) or _text(os.environ.get("AWS_REGION")),
             profile=_text(get("aws:profile")),
             endpoint_url=_ecr_endpoint(get("aws:endpoints")),
         )

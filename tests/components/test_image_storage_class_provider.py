@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +57,7 @@ def stack_config(endpoint_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Dummy credentials, and nothing else from the machine's AWS setup."""
     for name in (
         "AWS_PROFILE",
@@ -74,7 +73,6 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    yield
 
 
 def make_provider(emulator: Emulator, **kwargs: Any) -> ImageStorageClassProvider:
@@ -454,7 +452,7 @@ def test_update_to_standard_restores_and_returns_every_output(
         created.id, created.outs, {**news, "storage_class": "STANDARD"}
     )
 
-    assert OUTPUT_NAMES <= outs.keys()
+    assert outs.keys() >= OUTPUT_NAMES
     assert outs["image_digest"] == digest
     assert outs["image_status"] == "ACTIVE"
     assert outs["storage_class"] == "STANDARD"
