@@ -63,11 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         strict_delete=args.strict_delete,
         region=args.region,
     )
-    try:
-        server = EmulatorServer(emulator, args.port)
-    except OSError as exc:
-        print(f"cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
-        return 1
+    # werkzeug reports a busy port itself and exits with status 1.
+    server = EmulatorServer(emulator, args.port)
     server.start()
     print(emulator.endpoint_url, flush=True)
     print("ECR emulator running; Ctrl-C or SIGTERM stops it", file=sys.stderr)

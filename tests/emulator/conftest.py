@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+import boto3
 import pytest
+from botocore.config import Config
 from mypy_boto3_ecr import ECRClient
 
 from emulator import Emulator
@@ -10,6 +12,18 @@ from emulator import Emulator
 REPOSITORY = "lab-repo"
 
 PutInState = Callable[[str, str], str]
+
+
+def client_for(endpoint_url: str, *, attempts: int = 3) -> ECRClient:
+    """Return a boto3 ECR client for `endpoint_url` making at most `attempts` tries."""
+    return boto3.client(
+        "ecr",
+        endpoint_url=endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
+    )
 
 
 @pytest.fixture
