@@ -44,9 +44,12 @@ Limits of the mechanism:
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import cast
 
-from policies._checks import MAX_WILDCARDS_PER_PATTERN, MIN_DAYS_IN_ARCHIVE
+from policies._checks import (
+    MAX_INTEGER,
+    MAX_WILDCARDS_PER_PATTERN,
+    MIN_DAYS_IN_ARCHIVE,
+)
 from policies._enums import CountType, CountUnit, StorageClass, TagStatus
 from policies._errors import PolicyError, Problem
 from policies._model import Action, LifecyclePolicy, Rule, Selection
@@ -57,41 +60,21 @@ PROTECTION_DAYS = 36_500
 
 
 def _days_problem(name: str, value: object, minimum: int) -> Problem | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
-        return None
-    shown = repr(value)
-    if minimum == MIN_DAYS_IN_ARCHIVE:
+    if not isinstance(value, int) or isinstance(value, bool):
+        why = f"pass a whole number of days, {minimum} or more"
+    elif value < minimum and minimum == MIN_DAYS_IN_ARCHIVE:
         why = (
             f"ECR keeps archived images at least {MIN_DAYS_IN_ARCHIVE} days before a "
             f"lifecycle rule may expire them; pass {MIN_DAYS_IN_ARCHIVE} or more"
         )
+    elif value < minimum:
+        why = f"pass {minimum} or more"
+    elif value > MAX_INTEGER:
+        why = f"pass at most {MAX_INTEGER:,}"
     else:
-        why = f"pass a whole number of days, {minimum} or more"
+        return None
 
-    return Problem(None, None, name, f"{name} is {shown}; {why}")
-
-
-def _tag_problems(protected_tags: tuple[object, ...]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for index, tag in enumerate(protected_tags):
-        where = f"protected_tags[{index}]"
-        if not isinstance(tag, str) or not tag:
-            message = f"{tag!r} is not a tag pattern; pass a non-empty string"
-            problems.append(Problem(None, None, where, message))
-        elif tag.count("*") > MAX_WILDCARDS_PER_PATTERN:
-            message = (
-                f"{tag!r} has {tag.count('*')} wildcards; ECR allows at most "
-                f"{MAX_WILDCARDS_PER_PATTERN} per pattern"
-            )
-            problems.append(Problem(None, None, where, message))
-        elif tag in seen:
-            message = f"{tag!r} is listed twice; list each pattern once"
-            problems.append(Problem(None, None, where, message))
-        else:
-            seen.add(tag)
-
-    return problems
+    return Problem(None, None, name, f"{name} is {value!r}; {why}")
 
 
 def _sequence(value: object) -> tuple[object, ...] | None:
@@ -101,6 +84,50 @@ def _sequence(value: object) -> tuple[object, ...] | None:
         return None
 
     return tuple(value)
+
+
+def _patterns(protected_tags: object) -> tuple[list[str], list[Problem]]:
+    given = _sequence(protected_tags)
+    if given is None:
+        message = (
+            f"protected_tags is {protected_tags!r}; pass a tuple of tag patterns, "
+            "for example ('latest', 'prod-*')"
+        )
+        return [], [Problem(None, None, "protected_tags", message)]
+
+    patterns: list[str] = []
+    problems: list[Problem] = []
+    for index, tag in enumerate(given):
+        if not isinstance(tag, str) or not tag:
+            message = f"{tag!r} is not a tag pattern; pass a non-empty string"
+        elif tag.count("*") > MAX_WILDCARDS_PER_PATTERN:
+            message = (
+                f"{tag!r} has {tag.count('*')} wildcards; ECR allows at most "
+                f"{MAX_WILDCARDS_PER_PATTERN} per pattern"
+            )
+        elif tag in patterns:
+            message = f"{tag!r} is listed twice; list each pattern once"
+        else:
+            patterns.append(tag)
+            continue
+        problems.append(Problem(None, None, f"protected_tags[{index}]", message))
+
+    return patterns, problems
+
+
+def _extras(extra_rules: object) -> tuple[list[Rule], list[Problem]]:
+    given = _sequence(extra_rules)
+    if given is None:
+        message = f"extra_rules is {extra_rules!r}; pass a tuple of Rule"
+        return [], [Problem(None, None, "extra_rules", message)]
+
+    rules = [rule for rule in given if isinstance(rule, Rule)]
+    problems = [
+        Problem(None, None, f"extra_rules[{index}]", f"{rule!r} is not a Rule")
+        for index, rule in enumerate(given)
+        if not isinstance(rule, Rule)
+    ]
+    return rules, problems
 
 
 def _guard_rules(pattern: str) -> list[Rule]:
@@ -224,36 +251,18 @@ def archive_then_expire(
         )
         if problem is not None
     ]
-    tags = _sequence(protected_tags)
-    if tags is None:
-        message = (
-            f"protected_tags is {protected_tags!r}; pass a tuple of tag patterns, "
-            "for example ('latest', 'prod-*')"
-        )
-        problems.append(Problem(None, None, "protected_tags", message))
-    else:
-        problems.extend(_tag_problems(tags))
-    extras = _sequence(extra_rules)
-    if extras is None:
-        message = f"extra_rules is {extra_rules!r}; pass a tuple of Rule"
-        problems.append(Problem(None, None, "extra_rules", message))
-        extras = ()
-    problems.extend(
-        Problem(None, None, f"extra_rules[{index}]", f"{rule!r} is not a Rule")
-        for index, rule in enumerate(extras)
-        if not isinstance(rule, Rule)
-    )
+    patterns, pattern_problems = _patterns(protected_tags)
+    extras, extra_problems = _extras(extra_rules)
+    problems += pattern_problems + extra_problems
     if problems:
         raise PolicyError(problems)
 
-    head: list[Rule] = []
-    for pattern in cast(tuple[str, ...], tags):
-        head.extend(_guard_rules(pattern))
+    head = [rule for pattern in patterns for rule in _guard_rules(pattern)]
     if expire_untagged_after_days is not None:
         head.append(_untagged_rule(expire_untagged_after_days))
 
-    rules = _number(head + list(cast(tuple[Rule, ...], extras)))
-    last = max(rule.priority or 0 for rule in rules) if rules else 0
+    rules = _number(head + extras)
+    last = max((rule.priority or 0 for rule in rules), default=0)
     stages = _stage_rules(archive_after_days, expire_after_days)
     rules.extend(
         replace(stage, priority=last + offset)

@@ -35,6 +35,11 @@ from policies._errors import Problem
 MIN_POLICY_TEXT_LENGTH = 100
 MAX_POLICY_TEXT_LENGTH = 30_720
 
+# [model] LifecyclePolicyRulePriority is an "integer" shape, which AWS models as 32
+# bits. Inference: ECR reads rulePriority and countNumber into that type, so larger
+# numbers cannot be stored; no page states a smaller maximum for either.
+MAX_INTEGER = 2**31 - 1
+
 # [params] "There is a maximum limit of four wildcards (*) per string."
 MAX_WILDCARDS_PER_PATTERN = 4
 
@@ -293,6 +298,8 @@ def _check_priority(
         sink.add(where, f"rulePriority is {_show(value)}; write an integer such as 1")
     elif value < 1:
         sink.add(where, f"rulePriority is {value}; priorities start at 1")
+    elif value > MAX_INTEGER:
+        sink.add(where, f"rulePriority is {value:,}; write at most {MAX_INTEGER:,}")
 
 
 def _check_selection(sink: _Sink, path: str, selection: object) -> None:
@@ -423,6 +430,10 @@ def _check_count(sink: _Sink, path: str, selection: Mapping[str, Any]) -> None:
         sink.add(
             number_path,
             f"countNumber is {number}; write a positive integer (1 or more)",
+        )
+    elif number > MAX_INTEGER:
+        sink.add(
+            number_path, f"countNumber is {number:,}; write at most {MAX_INTEGER:,}"
         )
     elif spec is not None and number < spec.minimum:
         sink.add(

@@ -204,6 +204,7 @@ ARGUMENTS: list[tuple[dict[str, Any], str, str]] = [
     ({"archive_after_days": True}, "archive_after_days", "whole number"),
     ({"archive_after_days": 1.5}, "archive_after_days", "whole number"),
     ({"archive_after_days": "90"}, "archive_after_days", "whole number"),
+    ({"archive_after_days": 2**31}, "archive_after_days", "at most 2,147,483,647"),
     ({"expire_after_days": 89}, "expire_after_days", "90 or more"),
     ({"expire_after_days": None}, "expire_after_days", "90 or more"),
     ({"expire_untagged_after_days": 0}, "expire_untagged_after_days", "1 or more"),

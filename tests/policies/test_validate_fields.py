@@ -53,6 +53,12 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
     ("priority as text", _set("rulePriority", value="1"), "rulePriority", "integer"),
     ("priority as bool", _set("rulePriority", value=True), "rulePriority", "integer"),
     ("priority as float", _set("rulePriority", value=1.0), "rulePriority", "integer"),
+    (
+        "priority above 32 bits",
+        _set("rulePriority", value=2**31),
+        "rulePriority",
+        "at most",
+    ),
     ("priority missing", _drop("rulePriority"), "rulePriority", "required"),
     ("priority null", _set("rulePriority", value=None), "rulePriority", "required"),
     # description: "Type: string, Required: no".
@@ -213,6 +219,12 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
         "positive integer",
     ),
     (
+        "countNumber above 32 bits",
+        _set(SEL, "countNumber", value=2**31),
+        f"{SEL}.countNumber",
+        "at most 2,147,483,647",
+    ),
+    (
         "countNumber as float",
         _set(SEL, "countNumber", value=14.0),
         f"{SEL}.countNumber",
@@ -315,8 +327,9 @@ ACCEPTED: list[tuple[str, Edit]] = [
     ("no description", lambda document: None),
     ("unicode description", _set("description", value="Lösche alte Images")),
     ("explicit standard class", _set(SEL, "storageClass", value="standard")),
-    ("large priority", _set("rulePriority", value=2**31)),
+    ("largest priority", _set("rulePriority", value=2**31 - 1)),
     ("large countNumber", _set(SEL, "countNumber", value=36_500)),
+    ("largest countNumber", _set(SEL, "countNumber", value=2**31 - 1)),
     (
         "untagged",
         _both(_drop(SEL, "tagPatternList"), _set(SEL, "tagStatus", value="untagged")),

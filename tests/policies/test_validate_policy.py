@@ -190,6 +190,11 @@ def test_invalid_json_reports_the_position() -> None:
     assert "line 2 column" in problem.message
 
 
+def test_deeply_nested_json_is_reported_not_raised() -> None:
+    """Text nested past the parser's limit is a problem, not a RecursionError."""
+    assert problem_fields("[" * 100_000 + "]" * 100_000) == ["$"]
+
+
 def test_duplicate_keys_are_reported() -> None:
     """A key written twice in one object is reported instead of one copy winning."""
     text = json.dumps(LAB_ARCHIVE_THEN_EXPIRE).replace(
