@@ -14,13 +14,17 @@ Images may live in different regions; `ClientFor` returns the client for an imag
 from __future__ import annotations
 
 import dataclasses
+import logging
 import random as _random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ecr_archive.errors import RepositoryNotFoundError
+from ecr_archive.errors import (
+    RepositoryNotFoundError,
+    StorageClassUpdateNotSupportedError,
+)
 from ecr_archive.images import (
     ImageState,
     ImageStatus,
@@ -47,6 +51,8 @@ __all__ = [
     "restore_archived",
     "wait_until_all_active",
 ]
+
+logger = logging.getLogger(__name__)
 
 ClientFor = Callable[[ImageRef], "ECRClient"]
 
@@ -116,20 +122,40 @@ def restore_archived(client_for: ClientFor, lookups: Sequence[Lookup]) -> list[L
 
     One UpdateImageStorageClass call per distinct archived image (by digest), so an
     image named twice is restored once. Images in any other state are left alone.
+    When ECR refuses a restore because someone else restored the image since it was
+    read, the image is read again and counts as ACTIVATING or ACTIVE, not an error.
     """
-    started: dict[Any, ImageStatus] = {}
+    started: dict[Any, Lookup] = {}
     updated = []
     for lookup in lookups:
         if lookup.state is None or lookup.state.status is not ImageStatus.ARCHIVED:
             updated.append(lookup)
             continue
         if lookup.key not in started:
-            exact = lookup.exact_ref()
-            started[lookup.key] = restore_image(client_for(exact), exact)
-        state = dataclasses.replace(lookup.state, status=started[lookup.key])
-        updated.append(dataclasses.replace(lookup, state=state, restored=True))
+            started[lookup.key] = _restore(client_for, lookup)
+        after = started[lookup.key]
+        updated.append(
+            dataclasses.replace(lookup, state=after.state, restored=after.restored)
+        )
 
     return updated
+
+
+def _restore(client_for: ClientFor, lookup: Lookup) -> Lookup:
+    exact = lookup.exact_ref()
+    client = client_for(exact)
+    try:
+        status = restore_image(client, exact)
+    except StorageClassUpdateNotSupportedError:
+        now = get_image(client, exact)
+        if now.status is ImageStatus.ARCHIVED:
+            raise
+        logger.info("%s was restored by someone else; it is %s", exact, now.status)
+        return dataclasses.replace(lookup, state=now)
+
+    state = dataclasses.replace(lookup.state, status=status) if lookup.state else None
+
+    return dataclasses.replace(lookup, state=state, restored=True)
 
 
 def wait_until_all_active(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -454,3 +458,55 @@ def _digest(client: ECRClient, text: str) -> str:
     from ecr_archive import get_image  # noqa: PLC0415
 
     return get_image(client, ImageRef.parse(text)).digest
+
+
+def test_images_in_other_regions_get_their_own_client(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A registry URI's region wins over --region; one client is built per region."""
+    fake = FakeEcr(statuses={"app": ["ACTIVE"], "web": ["ACTIVE"]})
+    built: list[str | None] = []
+
+    def factory(**kwargs: Any) -> ECRClient:
+        built.append(kwargs["region"])
+        return fake.as_client()
+
+    other = "210987654321.dkr.ecr.eu-west-1.amazonaws.com/web:v1"
+    argv = ["status", "--region", "us-east-1", "app:v1", other, "app:v2"]
+
+    assert main(argv, runtime=Runtime(client_factory=factory)) == ExitCode.OK
+    assert built == ["us-east-1", "eu-west-1"]
+    assert fake.calls[1][1]["registryId"] == "210987654321"
+    assert capsys.readouterr().out.count("ACTIVE") == 3
+
+
+@pytest.mark.slow
+def test_installed_entry_point_runs_against_the_endpoint(
+    ecr_emulator: Emulator, ecr_client: ECRClient
+) -> None:
+    """The `ecr-archive` script reads AWS_ENDPOINT_URL_ECR and exits with the table."""
+    _seed(ecr_emulator, ecr_client, {"app:v1": "ARCHIVED"})
+    script = Path(sys.executable).parent / "ecr-archive"
+    environment = {
+        **os.environ,
+        "AWS_ENDPOINT_URL_ECR": ecr_emulator.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+
+    result = subprocess.run(
+        [str(script), "status", "app:v1", "app:v2"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == ExitCode.MISSING
+    assert result.stdout.splitlines() == [
+        "ARCHIVED  app:v1",
+        "MISSING   app:v2  (image not found)",
+    ]
+    assert ecr_emulator.counters() == {"DescribeImages": 2}
