@@ -15,15 +15,15 @@ Sources of the constraints, cited where they are used:
 - [model] the ECR service model in botocore (`ecr/2015-09-21/service-2.json`)
 - [lab] the hands-on lab of the archive storage class (rule combinations it tried)
 
-Limits the sources do not state are not enforced: no maximum length of `description`,
-no maximum number of entries in `tagPatternList`/`tagPrefixList`, and no maximum
-`countNumber` is documented anywhere in [params], [policies] or [model], so none is
-pinned here; ECR's own limit on the whole text (below) bounds them in practice.
+Limits the sources do not state are not enforced: none of [params], [policies] or
+[model] gives a maximum length of `description`, a maximum number of entries in
+`tagPatternList`/`tagPrefixList`, or a maximum `countNumber` below the 32-bit integer
+limit, so none is pinned here; ECR's limit on the whole text bounds them in practice.
 """
 
 import difflib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeGuard, TypeVar
@@ -597,6 +597,10 @@ def length_problems(text_length: int) -> list[Problem]:
     return [Problem(None, None, "$", message)]
 
 
+_Report = Callable[["_Placed", str, str], None]
+"""Records a problem on a placed rule: the rule, the key under it, the message."""
+
+
 @dataclass(frozen=True)
 class _Placed:
     """A rule's position and the facts the cross-rule checks need."""
@@ -639,27 +643,16 @@ def _place(index: int, rule: object) -> _Placed | None:
 
 
 def _rules_together(rules: list[Any]) -> list[Problem]:
-    placed = [p for i, r in enumerate(rules) if (p := _place(i, r)) is not None]
+    placed = [
+        where for index, rule in enumerate(rules) if (where := _place(index, rule))
+    ]
     problems: list[Problem] = []
 
     def add(rule: _Placed, key: str, message: str) -> None:
         where = f"rules[{rule.index}].{key}"
         problems.append(Problem(rule.priority, rule.description, where, message))
 
-    # [params] "you must give them each a unique value for rulePriority".
-    seen: dict[int, _Placed] = {}
-    for rule in placed:
-        if rule.priority is None:
-            continue
-        first = seen.setdefault(rule.priority, rule)
-        if first is not rule:
-            add(
-                rule,
-                "rulePriority",
-                f"rulePriority {rule.priority} is also used by rules[{first.index}]; "
-                "give every rule its own priority",
-            )
-
+    _unique_priorities(placed, add)
     for storage_class in StorageClass:
         same_class = [
             rule
@@ -673,10 +666,28 @@ def _rules_together(rules: list[Any]) -> list[Problem]:
     return problems
 
 
-def _any_is_last(rules: list[_Placed], storage_class: StorageClass, add: Any) -> None:
+def _unique_priorities(rules: list[_Placed], add: _Report) -> None:
+    # [params] "you must give them each a unique value for rulePriority".
+    seen: dict[int, _Placed] = {}
+    for rule in rules:
+        if rule.priority is None:
+            continue
+        first = seen.setdefault(rule.priority, rule)
+        if first is not rule:
+            add(
+                rule,
+                "rulePriority",
+                f"rulePriority {rule.priority} is also used by rules[{first.index}]; "
+                "give every rule its own priority",
+            )
+
+
+def _any_is_last(
+    rules: list[_Placed], storage_class: StorageClass, add: _Report
+) -> None:
     # [params] "A rule with a tagStatus value of any must have the highest value for
     # rulePriority and be evaluated last." Inference: this holds per storage class, as
-    # AWS's own two-stage example has an "any" rule for each class ([policies]).
+    # AWS's own archive example has an "any" rule for each class.
     for rule in rules:
         if rule.tag_status is not TagStatus.ANY or rule.priority is None:
             continue
@@ -696,7 +707,9 @@ def _any_is_last(rules: list[_Placed], storage_class: StorageClass, add: Any) ->
             )
 
 
-def _one_untagged(rules: list[_Placed], storage_class: StorageClass, add: Any) -> None:
+def _one_untagged(
+    rules: list[_Placed], storage_class: StorageClass, add: _Report
+) -> None:
     # [policies] "Only one rule is allowed to select untagged images." Inference: per
     # storage class, like the "any" rule.
     untagged = [rule for rule in rules if rule.tag_status is TagStatus.UNTAGGED]
@@ -710,7 +723,7 @@ def _one_untagged(rules: list[_Placed], storage_class: StorageClass, add: Any) -
 
 
 def _unique_tag_sets(
-    rules: list[_Placed], storage_class: StorageClass, add: Any
+    rules: list[_Placed], storage_class: StorageClass, add: _Report
 ) -> None:
     # [policies] "The set of rules must contain a unique set of tag prefixes."
     # Inference: the same holds for pattern lists, because a second rule with the same
