@@ -236,13 +236,10 @@ def _lifecycle_policy(given: Mapping[str, Any]) -> LifecyclePolicy:
     protected = _strings(options, "protected_tags")
     extra = _extra_rules(options.get("extra_rules", ()))
 
-    return archive_then_expire(
-        options.get("archive_after_days", 90),
-        options.get("expire_after_days", 365),
-        protected_tags=protected,
-        expire_untagged_after_days=options.get("expire_untagged_after_days"),
-        extra_rules=extra,
-    )
+    # Only the day counts given are passed, so archive_then_expire's defaults hold.
+    days = {key: value for key, value in options.items() if key.endswith("_days")}
+
+    return archive_then_expire(protected_tags=protected, extra_rules=extra, **days)
 
 
 def _mutability(given: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:

@@ -88,15 +88,19 @@ def test_exclusions_from_config_become_registry_resources() -> None:
     ]
 
 
-def test_component_error_is_reported_with_the_config_key() -> None:
-    """A policy problem in one entry names that entry's config key and the field."""
+@pytest.mark.parametrize("preview", [True, False])
+def test_component_error_is_reported_with_the_config_key(preview: bool) -> None:
+    """A policy problem in one entry names its config key and field, preview or not."""
     config = {
         "ecr-archive:repositories": [
             {"name": "api"},
             {"name": "worker", "expireAfterDays": 30},
         ]
     }
-    with pulumi_mocks(config) as harness, pytest.raises(StackConfigError) as raised:
+    with (
+        pulumi_mocks(config, preview=preview) as harness,
+        pytest.raises(StackConfigError) as raised,
+    ):
         _run(harness)
 
     message = str(raised.value)
