@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextvars
+import functools
 import importlib.util
 import os
 import subprocess
@@ -277,8 +278,14 @@ class _AbortingContext:
         self.details = details
 
 
-def load_servicer_module() -> types.ModuleType:
-    """Load `pulumi/dynamic/__main__.py` into a fresh module, minus its `main()`."""
+@functools.cache
+def _servicer_code() -> tuple[str, types.CodeType]:
+    """Compile `pulumi/dynamic/__main__.py` without its final `main()`, once.
+
+    Compiling once matters beyond speed: CPython 3.11 can fail to compile an AST
+    ("recursion depth mismatch") while other threads compile, and the program
+    tests leave SDK threads running.
+    """
     spec = importlib.util.find_spec("pulumi.dynamic.__main__")
     if spec is None or spec.origin is None:
         raise RuntimeError("pulumi.dynamic.__main__ is not installed")
@@ -298,9 +305,15 @@ def load_servicer_module() -> types.ModuleType:
         )
     tree.body.pop()
 
+    return spec.origin, compile(tree, spec.origin, "exec")
+
+
+def load_servicer_module() -> types.ModuleType:
+    """Load `pulumi/dynamic/__main__.py` into a fresh module, minus its `main()`."""
+    origin, code = _servicer_code()
     module = types.ModuleType("pulumi_dynamic_servicer")
-    module.__file__ = spec.origin
-    exec(compile(tree, spec.origin, "exec"), module.__dict__)
+    module.__file__ = origin
+    exec(code, module.__dict__)
 
     return module
 
