@@ -197,8 +197,24 @@ def _check_enum_field(
     if _enum_value(enum, value) is None:
         sink.add(
             _join(path, key),
-            f"{key} is {_show(value)}; write one of {_choices(enum)}",
+            f"{key} is {_show(value)}; {_suggest(enum, value)}",
         )
+
+
+def _suggest(enum: type[StrEnum], value: object) -> str:
+    # The API answers in upper case (ARCHIVE, EXPIRE) while the policy JSON is written
+    # in lower camel case, so a wrong case is the likeliest slip.
+    guess = None
+    if isinstance(value, str):
+        spelled = {str(member).lower(): str(member) for member in enum}
+        close = difflib.get_close_matches(value, list(spelled.values()), n=1)
+        guess = spelled.get(value.lower()) or (close[0] if close else None)
+
+    choices = f"one of {_choices(enum)}"
+    if guess is None:
+        return f"write {choices}"
+
+    return f'did you mean "{guess}"? It must be {choices}'
 
 
 def _show(value: object) -> str:

@@ -263,6 +263,12 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
     ),
     # action.type and action.targetStorageClass.
     (
+        "action type in the API's upper case",
+        _set("action", "type", value="EXPIRE"),
+        "action.type",
+        'did you mean "expire"?',
+    ),
+    (
         "action type delete",
         _set("action", "type", value="delete"),
         "action.type",
