@@ -163,10 +163,9 @@ class MockedProgram:
         """Wait until every outstanding registration and output is done."""
         self.loop.run_until_complete(wait_for_rpcs())
 
-    def resolve(self, value: pulumi.Input[T]) -> T | None:
+    def resolve(self, value: pulumi.Output[T]) -> T | None:
         """Return the plain value of an output (None when unknown)."""
-        future = pulumi.Output.from_input(value).future()
-        result: T | None = self.loop.run_until_complete(future)
+        result: T | None = self.loop.run_until_complete(value.future())
 
         return result
 
