@@ -116,6 +116,11 @@ class ControlClient:
 
         return digest
 
+    def run_lifecycle(self) -> list[dict[str, Any]]:
+        """Apply every stored lifecycle policy now; return what was done."""
+        actions: list[dict[str, Any]] = self._call("POST", "lifecycle/run")["actions"]
+        return actions
+
     def reset(self) -> None:
         """Return the emulator to a fresh state."""
         self._call("POST", "reset")

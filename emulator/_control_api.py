@@ -14,6 +14,7 @@ Every route lives under `/_emulator/`, takes and returns JSON, and answers error
     GET    /_emulator/settings        {"activation_delay": seconds, "strict_delete"}
     POST   /_emulator/settings        either or both keys   -> the new settings
     POST   /_emulator/images          push_image's arguments -> {"imageDigest": ...}
+    POST   /_emulator/lifecycle/run   {"actions": [...]} (policies applied now)
     POST   /_emulator/reset           {}
 """
 
@@ -146,6 +147,13 @@ def _push(emulator: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     return {"imageDigest": digest}
 
 
+def _run_lifecycle(emulator: Emulator, body: dict[str, Any]) -> dict[str, Any]:
+    actions = emulator.run_lifecycle()
+    for action in actions:
+        action["imagePushedAt"] = action["imagePushedAt"].isoformat()
+    return {"actions": actions}
+
+
 def _reset(emulator: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     emulator.reset()
     return {}
@@ -163,5 +171,6 @@ _ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "settings"): _settings,
     ("POST", "settings"): _update_settings,
     ("POST", "images"): _push,
+    ("POST", "lifecycle/run"): _run_lifecycle,
     ("POST", "reset"): _reset,
 }

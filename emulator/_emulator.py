@@ -9,11 +9,13 @@ behind an HTTP server; everything here also works without one, which is how
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from moto.ecr.models import Repository
 
 from emulator._clock import EmulatorClock
 from emulator._faults import CallCounter, Fault, FaultKind, FaultPlan
+from emulator._lifecycle import apply_policies, has_policies
 from emulator._manifest import build_manifest
 from emulator._registry import Registry, Settings, default_account
 from emulator._state import ImageStatus
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 #: How long a restore takes unless told otherwise: the lab measured 9 min 10 s.
 DEFAULT_ACTIVATION_DELAY = timedelta(minutes=9, seconds=10)
 DEFAULT_LAYER_SIZE = 1024 * 1024
+#: ECR evaluates lifecycle policies about once a day; advance() steps by this much.
+LIFECYCLE_INTERVAL = timedelta(days=1)
 
 
 def as_timedelta(value: timedelta | float) -> timedelta:
@@ -85,14 +89,37 @@ class Emulator:
     def advance(self, delta: timedelta | float) -> datetime:
         """Move the clock forward and return the new time.
 
-        Restores whose delay has passed complete; images age. Raises ValueError for
-        a negative delta.
+        Restores whose delay has passed complete; images age. When a repository has
+        a lifecycle policy, the clock moves a day at a time and the policies are
+        applied after each step (and at the end), as ECR's daily evaluation would.
+        Raises ValueError for a negative delta.
         """
+        remaining = as_timedelta(delta)
+        if remaining < timedelta():
+            msg = f"the clock only moves forward, got {remaining}"
+            raise ValueError(msg)
         with self.registry.lock:
-            now = self.clock.advance(as_timedelta(delta))
+            if not has_policies(self.registry):
+                now = self.clock.advance(remaining)
+                logger.debug("emulator clock advanced by %s to %s", delta, now)
+                return now
+            while remaining > timedelta():
+                step = min(remaining, LIFECYCLE_INTERVAL)
+                self.clock.advance(step)
+                remaining -= step
+                apply_policies(self.registry)
+            now = self.clock.now()
         logger.debug("emulator clock advanced by %s to %s", delta, now)
 
         return now
+
+    def run_lifecycle(self) -> list[dict[str, Any]]:
+        """Apply every stored lifecycle policy now; return what was done.
+
+        Each item is a GetLifecyclePolicyPreview result plus `repositoryName`.
+        """
+        with self.registry.lock:
+            return apply_policies(self.registry)
 
     def counters(self) -> dict[str, int]:
         """Return requests per ECR operation name, faulted ones included."""

@@ -9,16 +9,25 @@ operation is moto's, unchanged. Results go through moto's serializer, which writ
 them, and ECR's error shape, from the ECR service model in botocore.
 """
 
-import json
 from typing import Any
 
 from moto.core.responses import ActionResult
-from moto.ecr.exceptions import ImageNotFoundException, InvalidParameterException
+from moto.ecr.exceptions import (
+    ImageNotFoundException,
+    InvalidParameterException,
+    LifecyclePolicyNotFoundException,
+)
 from moto.ecr.models import ECRBackend, Image, Repository
 from moto.ecr.responses import ECRResponse
 
-from emulator._errors import ImageArchivedError, LayersNotFoundError, describe_image_id
-from emulator._lifecycle import check_policy_text
+from emulator._details import image_detail, parsed_manifest
+from emulator._errors import (
+    ImageArchivedError,
+    LayersNotFoundError,
+    LifecyclePolicyPreviewNotFoundError,
+    describe_image_id,
+)
+from emulator._lifecycle import check_policy_text, preview_results, preview_summary
 from emulator._manifest import layer_digests
 from emulator._pagination import paginate
 from emulator._registry import Registry
@@ -89,14 +98,14 @@ class ArchiveEcrResponse(ECRResponse):
             chosen = self._explicit_images(repo, image_ids)
             explicit_filter = status_filter if self._has_status_filter() else None
             details = [
-                _image_detail(repo, image, record)
+                image_detail(repo, image, record)
                 for image, record in chosen
                 if explicit_filter is None or explicit_filter.admits(record.status)
             ]
             return ActionResult({"imageDetails": details})
 
         details = [
-            _image_detail(repo, image, record)
+            image_detail(repo, image, record)
             for image, record in self.registry.images(repo)
             if status_filter.admits(record.status)
             and _tag_status_admits(tag_status, image)
@@ -173,7 +182,7 @@ class ArchiveEcrResponse(ECRResponse):
         inactive: set[str] = set()
         for image, record in self.registry.images(repo):
             used = active if record.status is ImageStatus.ACTIVE else inactive
-            used.update(layer_digests(_manifest(image)))
+            used.update(layer_digests(parsed_manifest(image)))
         uploaded_only = digest in repo.layers and digest not in inactive
         if digest not in active and not uploaded_only:
             msg = (
@@ -270,6 +279,65 @@ class ArchiveEcrResponse(ECRResponse):
 
         return ActionResult(result)
 
+    def start_lifecycle_policy_preview(self) -> ActionResult:
+        """Evaluate a policy (the given text, or the stored one) over every image.
+
+        The preview is worked out at once with `policies.evaluate` over the
+        repository's images of every status; the answer says IN_PROGRESS, as ECR's
+        does, and GetLifecyclePolicyPreview then reports COMPLETE.
+        """
+        repo = self._repository()
+        text = self._get_param("lifecyclePolicyText") or repo.lifecycle_policy
+        if not text:
+            raise LifecyclePolicyNotFoundException(repo.name, repo.registry_id)
+        policy = check_policy_text(text)
+        now = self.registry.clock.now()
+        results = preview_results(policy, self.registry, repo, now)
+        key = (repo.account_id, repo.region_name, repo.name)
+        self.registry.previews[key] = {"lifecyclePolicyText": text, "results": results}
+
+        return ActionResult(
+            {
+                "registryId": repo.registry_id,
+                "repositoryName": repo.name,
+                "lifecyclePolicyText": text,
+                "status": "IN_PROGRESS",
+            }
+        )
+
+    def get_lifecycle_policy_preview(self) -> ActionResult:
+        """Return the last preview's results, filtered and paginated, and summary."""
+        repo = self._repository()
+        preview = self.registry.previews.get(
+            (repo.account_id, repo.region_name, repo.name)
+        )
+        if preview is None:
+            msg = (
+                "There is no lifecycle policy preview for the repository with name "
+                f"'{repo.name}' in the registry with id '{repo.registry_id}'"
+            )
+            raise LifecyclePolicyPreviewNotFoundError(msg)
+        results: list[dict[str, Any]] = preview["results"]
+        chosen = _preview_subset(
+            results,
+            (self._get_param("filter") or {}).get("tagStatus", "ANY"),
+            self._get_param("imageIds") or [],
+        )
+        max_results = self._get_param("maxResults")
+        page, token = paginate(chosen, max_results, self._get_param("nextToken"))
+        reply: dict[str, Any] = {
+            "registryId": repo.registry_id,
+            "repositoryName": repo.name,
+            "lifecyclePolicyText": preview["lifecyclePolicyText"],
+            "status": "COMPLETE",
+            "previewResults": page,
+            "summary": preview_summary(results),
+        }
+        if token:
+            reply["nextToken"] = token
+
+        return ActionResult(reply)
+
     def _has_status_filter(self) -> bool:
         image_filter = self._get_param("filter") or {}
         return "imageStatus" in image_filter
@@ -306,11 +374,6 @@ class ArchiveEcrResponse(ECRResponse):
         return list(chosen.values())
 
 
-def _manifest(image: Image) -> dict[str, Any]:
-    parsed = json.loads(image.image_manifest)
-    return parsed if isinstance(parsed, dict) else {}
-
-
 def _lookup(
     registry: Registry, repo: Repository, image_id: dict[str, str]
 ) -> tuple[Image, ImageRecord] | None:
@@ -320,6 +383,28 @@ def _lookup(
         return None
 
     return image, registry.record(repo, image)
+
+
+def _preview_subset(
+    results: list[dict[str, Any]], tag_status: str, image_ids: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    chosen = [
+        result
+        for result in results
+        if tag_status == "ANY" or (tag_status == "TAGGED") == bool(result["imageTags"])
+    ]
+    if not image_ids:
+        return chosen
+
+    return [
+        result
+        for result in chosen
+        if any(
+            image_id.get("imageDigest") in (None, result["imageDigest"])
+            and image_id.get("imageTag") in (None, *result["imageTags"])
+            for image_id in image_ids
+        )
+    ]
 
 
 def _tag_status_admits(tag_status: str, image: Image) -> bool:
@@ -345,30 +430,3 @@ def _pulled_image(
         "imageManifest": image.image_manifest,
         "imageManifestMediaType": image.image_manifest_media_type,
     }
-
-
-def _image_detail(
-    repo: Repository, image: Image, record: ImageRecord
-) -> dict[str, Any]:
-    detail: dict[str, Any] = {
-        "registryId": repo.registry_id,
-        "repositoryName": repo.name,
-        "imageDigest": image.image_digest,
-        "imageSizeInBytes": record.size_in_bytes,
-        "imagePushedAt": record.pushed_at,
-        "imageManifestMediaType": image.image_manifest_media_type,
-        "imageStatus": record.status.value,
-    }
-    if image.image_tags:
-        detail["imageTags"] = list(image.image_tags)
-    config = _manifest(image).get("config")
-    if isinstance(config, dict) and isinstance(config.get("mediaType"), str):
-        detail["artifactMediaType"] = config["mediaType"]
-    optional = {
-        "lastRecordedPullTime": record.last_pulled_at,
-        "lastArchivedAt": record.last_archived_at,
-        "lastActivatedAt": record.last_activated_at,
-    }
-    detail.update({key: value for key, value in optional.items() if value})
-
-    return detail
