@@ -261,6 +261,16 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
         f"{SEL}.storageClass",
         "leave the key out",
     ),
+    (
+        "transition selecting archived images, count type unknown",
+        _both(
+            _set(SEL, "countType", value="sinceLastUse"),
+            _set(SEL, "storageClass", value="archive"),
+            _set("action", value=dict(TRANSITION)),
+        ),
+        f"{SEL}.storageClass",
+        "a transition rule selects standard images only",
+    ),
     # action.type and action.targetStorageClass.
     (
         "action type in the API's upper case",
