@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import enum
-import importlib
-import importlib.util
 import json
 import logging
 import random as _random
@@ -46,6 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ecr_archive import plan
 from ecr_archive.bulk import Lookup, look_up, restore_archived, wait_until_all_active
 from ecr_archive.client import make_client
 from ecr_archive.errors import (
@@ -155,16 +154,22 @@ def main(argv: Sequence[str] | None = None, *, runtime: Runtime | None = None) -
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
+        # argparse exits 0 after --help and 2 on a usage error.
+        if exc.code is None:
+            return ExitCode.OK
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
 
     args.runtime = runtime or Runtime()
-    with _logging_to_stderr(args.verbose):
+    with _logging_to_stderr(getattr(args, "verbose", 0)):
         return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
+    except WaitTimeoutError as exc:
+        _error(str(exc))
+        return ExitCode.TIMEOUT
     except EcrArchiveError as exc:
         _error(str(exc))
         if getattr(args, "format", "text") == "json":
@@ -190,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status(subparsers, common)
     _add_restore(subparsers, common)
     _add_ensure_pullable(subparsers, common)
-    _add_plan(subparsers)
+    # `plan` lives in its own module; it registers its parser and `func` itself.
+    plan.add_command(subparsers)
 
     return parser
 
@@ -240,13 +246,17 @@ def _duration(text: str) -> float:
 
 
 def _add_command(
-    subparsers: Any, name: str, common: argparse.ArgumentParser, help_text: str
+    subparsers: Any,
+    name: str,
+    common: argparse.ArgumentParser,
+    summary: str,
+    description: str,
 ) -> argparse.ArgumentParser:
     command: argparse.ArgumentParser = subparsers.add_parser(
         name,
         parents=[common],
-        help=help_text,
-        description=help_text,
+        help=summary,
+        description=description,
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -271,8 +281,9 @@ def _add_status(subparsers: Any, common: argparse.ArgumentParser) -> None:
         subparsers,
         "status",
         common,
-        "Print ACTIVE, ARCHIVED, ACTIVATING or MISSING for each image "
-        "(one DescribeImages call per image).",
+        "print ACTIVE, ARCHIVED, ACTIVATING or MISSING for each image",
+        "Print ACTIVE, ARCHIVED, ACTIVATING or MISSING for each image, with one "
+        "DescribeImages call per image. Changes nothing in AWS.",
     )
     command.set_defaults(func=_status)
 
@@ -282,8 +293,11 @@ def _add_restore(subparsers: Any, common: argparse.ArgumentParser) -> None:
         subparsers,
         "restore",
         common,
-        "Start restoring every ARCHIVED image, all at once; with --wait, wait until "
-        "all are ACTIVE. Missing images are reported; the others are still restored.",
+        "start restoring the archived images; --wait waits until they are ACTIVE",
+        "Start restoring every ARCHIVED image (one UpdateImageStorageClass each), "
+        "then, with --wait, wait for all of them together until they are ACTIVE. "
+        "Images already ACTIVE or ACTIVATING are left alone. Missing images are "
+        "reported (exit 5); the others are still restored.",
     )
     command.add_argument(
         "--wait", action="store_true", help="wait until every image is ACTIVE"
@@ -297,20 +311,13 @@ def _add_ensure_pullable(subparsers: Any, common: argparse.ArgumentParser) -> No
         subparsers,
         "ensure-pullable",
         common,
+        "restore and wait until every image can be pulled",
         "Make every image pullable: restore the ARCHIVED ones, wait for those "
-        "ACTIVATING, and succeed once all are ACTIVE. If any image is missing, "
-        "nothing is restored.",
+        "ACTIVATING with progress on stderr, and succeed once all are ACTIVE. If "
+        "any image is missing, nothing is restored (exit 5).",
     )
     _add_timeout(command)
     command.set_defaults(func=_ensure_pullable)
-
-
-def _add_plan(subparsers: Any) -> None:
-    # `plan` lives in its own module; it registers its parser and `func` itself.
-    # The look-up goes once ecr_archive/plan.py is part of every checkout.
-    if importlib.util.find_spec("ecr_archive.plan") is None:
-        return
-    importlib.import_module("ecr_archive.plan").add_command(subparsers)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -526,3 +533,7 @@ def _logging_to_stderr(verbosity: int) -> Iterator[None]:
     finally:
         package.removeHandler(handler)
         package.setLevel(previous)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -416,6 +416,15 @@ def test_usage_errors_exit_2_without_calling_aws(
     assert ecr.counters() == {}
 
 
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """The top-level help names the four commands, plan included."""
+    assert main(["--help"]) == ExitCode.OK
+
+    out = capsys.readouterr().out
+    for command in ("status", "restore", "ensure-pullable", "plan"):
+        assert f"\n    {command}" in out
+
+
 def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     """--help documents the exit code table and exits 0."""
     assert main(["status", "--help"]) == ExitCode.OK
@@ -487,8 +496,11 @@ def test_installed_entry_point_runs_against_the_endpoint(
     """The `ecr-archive` script reads AWS_ENDPOINT_URL_ECR and exits with the table."""
     _seed(ecr_emulator, ecr_client, {"app:v1": "ARCHIVED"})
     script = Path(sys.executable).parent / "ecr-archive"
+    checkout = Path(__file__).resolve().parents[2]
     environment = {
         **os.environ,
+        # Import this checkout's packages, as pytest's pythonpath does in-process.
+        "PYTHONPATH": str(checkout),
         "AWS_ENDPOINT_URL_ECR": ecr_emulator.endpoint_url,
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
