@@ -15,6 +15,7 @@ runtime settings and config afterwards.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -175,7 +176,10 @@ class MockedProgram:
         root = pulumi.runtime.get_root_resource()
         exported: dict[str, Any] = getattr(root, "outputs", {})
 
-        return {name: self.resolve(value) for name, value in exported.items()}
+        return {
+            name: self.resolve(pulumi.Output.from_input(value))
+            for name, value in exported.items()
+        }
 
 
 def _quiet_check_failures(
@@ -223,6 +227,12 @@ def dynamic_mocks(
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
     try:
         yield MockedProgram(loop, mocks)
+    except BaseException:
+        # The program stopped half way: let the registrations it started finish,
+        # so they fail here rather than as warnings about coroutines never awaited.
+        with contextlib.suppress(Exception):
+            loop.run_until_complete(wait_for_rpcs())
+        raise
     finally:
         reset_options()
         pulumi.runtime.set_all_config({}, [])
