@@ -88,6 +88,13 @@ class EmulatorApp:
                 status, headers, body = ArchiveEcrResponse(
                     self.emulator.registry
                 )._dispatch(request)
+            except NotImplementedError:
+                # 501 is not retried by botocore: the caller learns at once.
+                return error_response(
+                    "NotImplementedException",
+                    f"The ECR emulator does not implement {operation}",
+                    501,
+                )
             except Exception:
                 # The boundary to the client: whatever broke, answer as ECR does
                 # for an internal error instead of dropping the connection.

@@ -52,3 +52,21 @@ class LifecyclePolicyPreviewNotFoundError(ServiceException):
     """No lifecycle policy preview was started for the repository."""
 
     code = "LifecyclePolicyPreviewNotFoundException"
+
+
+class ExclusionAlreadyExistsError(ServiceException):
+    """The principal is already excluded from pull-time updates."""
+
+    code = "ExclusionAlreadyExistsException"
+
+
+class ExclusionNotFoundError(ServiceException):
+    """The principal is not excluded from pull-time updates."""
+
+    code = "ExclusionNotFoundException"
+
+
+class LimitExceededError(ServiceException):
+    """An account quota would be exceeded."""
+
+    code = "LimitExceededException"

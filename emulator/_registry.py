@@ -62,6 +62,7 @@ class Registry:
         self._backends: dict[tuple[str, str], ECRBackend] = {}
         self._records: dict[ImageKey, ImageRecord] = {}
         self.previews: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.exclusions: dict[tuple[str, str], dict[str, datetime]] = {}
 
     def reset(self, settings: Settings) -> None:
         """Forget every repository, image and preview and apply `settings`."""
@@ -69,6 +70,7 @@ class Registry:
             self._backends.clear()
             self._records.clear()
             self.previews.clear()
+            self.exclusions.clear()
             self.settings = settings
 
     def backend(self, account: str, region: str) -> ECRBackend:

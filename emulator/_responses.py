@@ -22,9 +22,12 @@ from moto.ecr.responses import ECRResponse
 
 from emulator._details import image_detail, parsed_manifest
 from emulator._errors import (
+    ExclusionAlreadyExistsError,
+    ExclusionNotFoundError,
     ImageArchivedError,
     LayersNotFoundError,
     LifecyclePolicyPreviewNotFoundError,
+    LimitExceededError,
     describe_image_id,
 )
 from emulator._lifecycle import check_policy_text, preview_results, preview_summary
@@ -34,6 +37,8 @@ from emulator._registry import Registry
 from emulator._state import ImageRecord, ImageStatus, StatusFilter
 
 _TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
+#: ECR's quota of principals excluded from pull-time updates, per registry.
+MAX_PULL_TIME_EXCLUSIONS = 100
 
 
 class ArchiveEcrResponse(ECRResponse):
@@ -337,6 +342,48 @@ class ArchiveEcrResponse(ECRResponse):
             reply["nextToken"] = token
 
         return ActionResult(reply)
+
+    def register_pull_time_update_exclusion(self) -> ActionResult:
+        """Record a principal whose pulls should not refresh lastRecordedPullTime."""
+        exclusions = self._exclusions()
+        arn = self._get_param("principalArn")
+        if arn in exclusions:
+            msg = f"The principal '{arn}' is already excluded from pull time updates"
+            raise ExclusionAlreadyExistsError(msg)
+        if len(exclusions) >= MAX_PULL_TIME_EXCLUSIONS:
+            msg = (
+                f"A registry can exclude at most {MAX_PULL_TIME_EXCLUSIONS} principals "
+                "from pull time updates"
+            )
+            raise LimitExceededError(msg)
+        exclusions[arn] = self.registry.clock.now()
+
+        return ActionResult({"principalArn": arn, "createdAt": exclusions[arn]})
+
+    def deregister_pull_time_update_exclusion(self) -> ActionResult:
+        """Forget a principal excluded from pull-time updates."""
+        arn = self._get_param("principalArn")
+        if self._exclusions().pop(arn, None) is None:
+            msg = f"The principal '{arn}' is not excluded from pull time updates"
+            raise ExclusionNotFoundError(msg)
+
+        return ActionResult({"principalArn": arn})
+
+    def list_pull_time_update_exclusions(self) -> ActionResult:
+        """List the principals excluded from pull-time updates, oldest first."""
+        arns = sorted(self._exclusions(), key=self._exclusions().__getitem__)
+        page, token = paginate(
+            arns, self._get_param("maxResults"), self._get_param("nextToken")
+        )
+        reply: dict[str, Any] = {"pullTimeUpdateExclusions": page}
+        if token:
+            reply["nextToken"] = token
+
+        return ActionResult(reply)
+
+    def _exclusions(self) -> dict[str, Any]:
+        key = (self.current_account, self.region)
+        return self.registry.exclusions.setdefault(key, {})
 
     def _has_status_filter(self) -> bool:
         image_filter = self._get_param("filter") or {}
