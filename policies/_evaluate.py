@@ -322,6 +322,7 @@ def apply_rules(
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector off for the block, then restore it."""
     # Building a result for each of 100,000 images makes the cyclic collector rescan
     # every image dict several times over; nothing made here forms a cycle.
     was_enabled = gc.isenabled()
