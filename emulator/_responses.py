@@ -9,6 +9,7 @@ operation is moto's, unchanged. Results go through moto's serializer, which writ
 them, and ECR's error shape, from the ECR service model in botocore.
 """
 
+import re
 from typing import Any
 
 from moto.core.responses import ActionResult
@@ -37,6 +38,7 @@ from emulator._registry import Registry
 from emulator._state import ImageRecord, ImageStatus, StatusFilter
 
 _TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
+_DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 #: ECR's quota of principals excluded from pull-time updates, per registry.
 MAX_PULL_TIME_EXCLUSIONS = 100
 
@@ -229,11 +231,27 @@ class ArchiveEcrResponse(ECRResponse):
         )
 
     def batch_delete_image(self) -> ActionResult:
-        """Delete images whatever their storage class, then forget their state."""
-        result = super().batch_delete_image()
-        self.registry.prune(self.current_account, self.region)
+        """Delete images or tags whatever the storage class, as ECR does.
 
-        return result
+        An id with only a tag removes that tag, and the image with its last tag; an
+        id with a digest removes the image and every tag. Each removed tag (or the
+        digest of an untagged image) is listed; ids that match nothing are failures.
+        """
+        repo = self._repository()
+        deleted: list[dict[str, str]] = []
+        failures: list[dict[str, Any]] = []
+        for image_id in self._get_param("imageIds") or []:
+            failure = _delete_failure(image_id)
+            image = None
+            if failure is None:
+                found = _lookup(self.registry, repo, image_id)
+                image = found[0] if found else None
+            if image is None:
+                failures.append(failure or _not_found(image_id))
+                continue
+            deleted.extend(_delete_one(self.registry, repo, image, image_id))
+
+        return ActionResult({"imageIds": deleted, "failures": failures})
 
     def delete_repository(self) -> ActionResult:
         """Delete a repository; in strict mode, not while it holds archived images."""
@@ -452,6 +470,50 @@ def _preview_subset(
             for image_id in image_ids
         )
     ]
+
+
+def _delete_failure(image_id: dict[str, str]) -> dict[str, Any] | None:
+    digest = image_id.get("imageDigest")
+    if not digest and not image_id.get("imageTag"):
+        return {
+            "imageId": dict(image_id),
+            "failureCode": "MissingDigestAndTag",
+            "failureReason": (
+                "Invalid request parameters: both tag and digest cannot be null"
+            ),
+        }
+    if digest and not _DIGEST.fullmatch(digest):
+        return {
+            "imageId": dict(image_id),
+            "failureCode": "InvalidImageDigest",
+            "failureReason": "Invalid request parameters: image digest should "
+            "satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+        }
+
+    return None
+
+
+def _not_found(image_id: dict[str, str]) -> dict[str, Any]:
+    return {
+        "imageId": dict(image_id),
+        "failureCode": "ImageNotFound",
+        "failureReason": "Requested image not found",
+    }
+
+
+def _delete_one(
+    registry: Registry, repo: Repository, image: Image, image_id: dict[str, str]
+) -> list[dict[str, str]]:
+    digest = image.image_digest
+    tag = image_id.get("imageTag")
+    if tag and not image_id.get("imageDigest") and len(image.image_tags) > 1:
+        image.remove_tag(tag)
+        return [{"imageDigest": digest, "imageTag": tag}]
+
+    removed = [{"imageDigest": digest, "imageTag": t} for t in image.image_tags]
+    registry.delete_image(repo, image)
+
+    return removed or [{"imageDigest": digest}]
 
 
 def _tag_status_admits(tag_status: str, image: Image) -> bool:

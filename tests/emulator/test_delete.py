@@ -110,3 +110,61 @@ def test_a_recreated_repository_starts_with_fresh_image_state(
 
     assert again == digest
     assert ecr_emulator.image_status(REPOSITORY, digest) == "ACTIVE"
+
+
+# (image ids to delete) -> (tags left on the two-tag image, deleted ids, failure codes)
+BATCH_DELETE = [
+    ([{"imageTag": "a"}], ["b"], [{"imageTag": "a"}], []),
+    (
+        [{"imageTag": "a"}, {"imageTag": "b"}],
+        None,
+        [{"imageTag": "a"}, {"imageTag": "b"}],
+        [],
+    ),
+    ([{"imageDigest": "DIGEST"}], None, [{"imageTag": "a"}, {"imageTag": "b"}], []),
+    ([{"imageTag": "zzz"}], ["a", "b"], [], ["ImageNotFound"]),
+    ([{}], ["a", "b"], [], ["MissingDigestAndTag"]),
+    ([{"imageDigest": "sha256:not-hex"}], ["a", "b"], [], ["InvalidImageDigest"]),
+]
+
+
+@pytest.mark.parametrize("case", BATCH_DELETE)
+def test_batch_delete_image_removes_tags_then_images(
+    ecr_emulator: Emulator,
+    ecr_client: ECRClient,
+    case: tuple[
+        list[dict[str, str]], list[str] | None, list[dict[str, str]], list[str]
+    ],
+) -> None:
+    """A tag id removes one tag, a digest id the image; misses are failures."""
+    image_ids, tags_left, deleted, failures = case
+    digest = ecr_emulator.push_image(REPOSITORY, "a")
+    ecr_emulator.push_image(REPOSITORY, "b", content=f"{REPOSITORY}:a")
+    ids = [
+        {key: digest if value == "DIGEST" else value for key, value in image_id.items()}
+        for image_id in image_ids
+    ]
+
+    reply = ecr_client.batch_delete_image(repositoryName=REPOSITORY, imageIds=ids)  # type: ignore[arg-type]
+
+    remaining = ecr_client.describe_images(
+        repositoryName=REPOSITORY, filter={"imageStatus": "ANY"}
+    )["imageDetails"]
+    assert [detail.get("imageTags") for detail in remaining] == (
+        [tags_left] if tags_left else []
+    )
+    assert reply["imageIds"] == [{"imageDigest": digest, **item} for item in deleted]
+    assert [failure["failureCode"] for failure in reply["failures"]] == failures
+
+
+def test_batch_delete_of_an_untagged_image_lists_its_digest(
+    ecr_emulator: Emulator, ecr_client: ECRClient
+) -> None:
+    """Deleting an untagged image by digest reports the digest alone."""
+    digest = ecr_emulator.push_image(REPOSITORY)
+
+    reply = ecr_client.batch_delete_image(
+        repositoryName=REPOSITORY, imageIds=[{"imageDigest": digest}]
+    )
+
+    assert reply["imageIds"] == [{"imageDigest": digest}]
