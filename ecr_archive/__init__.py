@@ -2,9 +2,11 @@
 
 Public names are re-exported here; the modules hold one concept each: `errors` (the
 exception hierarchy and `translate`), `refs` (`ImageRef`), `client` (`make_client`),
-`images` (describe, archive, restore, list) and `waiting` (polling until ACTIVE).
+`images` (describe, archive, restore, list), `waiting` (polling until ACTIVE) and
+`bulk` (many images at once, as the CLI does it).
 """
 
+from ecr_archive.bulk import Lookup, look_up, restore_archived, wait_until_all_active
 from ecr_archive.client import MAX_ATTEMPTS, make_client
 from ecr_archive.errors import (
     AccessDeniedError,
@@ -57,6 +59,7 @@ __all__ = [
     "ImageStatus",
     "InvalidImageReferenceError",
     "InvalidRequestError",
+    "Lookup",
     "PollRound",
     "RepositoryNotFoundError",
     "ServiceError",
@@ -67,9 +70,12 @@ __all__ = [
     "describe_image",
     "get_image",
     "list_images",
+    "look_up",
     "make_client",
+    "restore_archived",
     "restore_image",
     "translate",
     "wait_all_active",
     "wait_until_active",
+    "wait_until_all_active",
 ]

@@ -50,7 +50,24 @@ __all__ = [
 
 
 class EcrArchiveError(Exception):
-    """Base class of every error raised by ecr_archive."""
+    """Base class of every error raised by ecr_archive.
+
+    Errors pickle with their attributes (code, hint, last status...), so they
+    survive being sent between processes.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(
+    cls: type[EcrArchiveError], args: tuple[Any, ...], state: dict[str, Any]
+) -> EcrArchiveError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+
+    return error
 
 
 class InvalidImageReferenceError(EcrArchiveError, ValueError):

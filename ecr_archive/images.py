@@ -96,7 +96,8 @@ class ImageState:
             registry_id=detail.get("registryId"),
             digest=detail["imageDigest"],
             tags=tuple(sorted(detail.get("imageTags", ()))),
-            # ECR answers without imageStatus only for images it never archived.
+            # An endpoint that predates the archive storage class sends no
+            # imageStatus; every image it knows is in standard storage.
             status=ImageStatus(detail.get("imageStatus", ImageStatus.ACTIVE)),
             pushed_at=detail.get("imagePushedAt"),
             last_pulled_at=detail.get("lastRecordedPullTime"),

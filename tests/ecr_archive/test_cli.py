@@ -257,8 +257,9 @@ def test_ensure_pullable_restores_waits_and_shows_progress(
     """ensure-pullable restores the archived, waits for all, and reports on stderr."""
     images = {"app:v1": "ACTIVE", "app:v2": "ARCHIVED", "web:v3": "ACTIVATING"}
     _seed(ecr, ecr_client, images)
+    time = EmulatorTime(ecr)
 
-    code = main(["ensure-pullable", *images], runtime=_runtime(ecr))
+    code = main(["ensure-pullable", *images], runtime=_runtime(ecr, time))
 
     output = capsys.readouterr()
     assert code == ExitCode.OK
@@ -273,7 +274,11 @@ def test_ensure_pullable_restores_waits_and_shows_progress(
     )
     assert any("app:v2 ACTIVE after 9m" in line for line in progress)
     assert progress[-1].startswith("ensure-pullable: all 3 images ACTIVE (9m")
-    assert ecr.counters()["UpdateImageStorageClass"] == 1
+    # Three reads, one restore, then per sleep one read of each image not ACTIVE.
+    counts = ecr.counters()
+    assert counts["UpdateImageStorageClass"] == 1
+    assert 3 + len(time.sleeps) <= counts["DescribeImages"] <= 3 + 2 * len(time.sleeps)
+    assert len(progress) == len(time.sleeps) + 3
 
 
 def test_ensure_pullable_changes_nothing_when_an_image_is_missing(
@@ -522,3 +527,17 @@ def test_installed_entry_point_runs_against_the_endpoint(
         "MISSING   app:v2  (image not found)",
     ]
     assert ecr_emulator.counters() == {"DescribeImages": 2}
+
+
+def test_verbose_logs_one_info_line_per_change(
+    ecr: Emulator, ecr_client: ECRClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With -v, each restore started is logged once on stderr; reads are not."""
+    _seed(ecr, ecr_client, {"app:v1": "ARCHIVED", "app:v2": "ACTIVE"})
+
+    assert main(["restore", "-v", "app:v1", "app:v2"], runtime=_runtime(ecr)) == 0
+
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("INFO ecr_archive.images: app@sha256:")
+    assert lines[0].endswith("storage class set to STANDARD, now ACTIVATING")

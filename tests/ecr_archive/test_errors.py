@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import botocore.session
 import pytest
 from botocore import exceptions as boto_errors
@@ -186,3 +188,27 @@ def test_wait_timeout_keeps_status_and_elapsed_and_advises_restore() -> None:
     assert error.pending == {"app:v1": "ARCHIVED"}
     assert "61 s" in str(error)
     assert "restore it" in str(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AccessDeniedError(
+            code="AccessDeniedException",
+            message="no",
+            operation="DescribeImages",
+            request_id="r-1",
+            http_status=400,
+        ),
+        WaitTimeoutError("app:v1", "ACTIVATING", 30.0),
+        errors.InvalidImageReferenceError("App", "upper case"),
+        ConfigurationError("no region"),
+    ],
+)
+def test_errors_survive_pickling(error: EcrArchiveError) -> None:
+    """An error sent to another process keeps its class, message and evidence."""
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert vars(copy) == vars(error)

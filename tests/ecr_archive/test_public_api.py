@@ -20,6 +20,7 @@ PUBLIC = {
     "ImageStatus",
     "InvalidImageReferenceError",
     "InvalidRequestError",
+    "Lookup",
     "PollRound",
     "RepositoryNotFoundError",
     "ServiceError",
@@ -30,11 +31,14 @@ PUBLIC = {
     "describe_image",
     "get_image",
     "list_images",
+    "look_up",
     "make_client",
+    "restore_archived",
     "restore_image",
     "translate",
     "wait_all_active",
     "wait_until_active",
+    "wait_until_all_active",
 }
 
 
