@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import policies
 from policies import PolicyError, archive_then_expire
 from policies._evaluate import evaluate
 
@@ -561,6 +562,10 @@ def test_standard_rule_does_not_shield_archived_images_from_archive_rules() -> N
 
 def test_activating_images_are_seen_by_no_rule() -> None:
     """A restore in progress is neither acted on nor counted by any rule."""
+    # No AWS page says how lifecycle rules treat ACTIVATING images. The lab
+    # (ecr-archive-lab.zh.md, "踩坑 4") finds them locked: "恢复过程中(ACTIVATING),
+    # 镜像既不能 pull,也不能重新归档" (while restoring, an image can neither be
+    # pulled nor archived again), and they are neither standard nor archive yet.
     images = [
         image("restoring", ["a"], pushed=900, status="ACTIVATING", archived=300),
         image("active-old", ["b"], pushed=60),
@@ -741,3 +746,11 @@ def test_policy_that_ecr_would_reject_raises_policy_error() -> None:
 
     with pytest.raises(PolicyError):
         evaluate(refused, [image("a", ["a"], pushed=100)], NOW)
+
+
+def test_public_names_are_exported_from_the_package() -> None:
+    """The evaluation and projection names are importable from `policies`."""
+    exported = {"evaluate", "project", "Prices", "Projection", "ProjectedAction"}
+
+    assert exported | {"MonthCost"} <= set(policies.__all__)
+    assert all(hasattr(policies, name) for name in policies.__all__)
