@@ -10,8 +10,9 @@ Docker)::
     123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag   (gives registry id, region)
 
 The repository name follows ECR's pattern (lower case, 2 to 256 characters, path parts
-separated by `/`), the tag the OCI rule (a letter, digit or `_`, then up to 127 of
-letters, digits, `_`, `.` and `-`), the digest `sha256:` and 64 lower-case hex digits.
+separated by `/`), the tag the OCI characters (a letter, digit or `_`, then letters,
+digits, `_`, `.` and `-`) up to ECR's 300 characters (Docker itself stops at 128),
+the digest `sha256:` and 64 lower-case hex digits.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ DEFAULT_TAG = "latest"
 _COMPONENT = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
 _REPOSITORY = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
 _REPOSITORY_LENGTH = (2, 256)
-_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,299}")
 _DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
 _REGISTRY_ID = re.compile(r"[0-9]{12}")
 _ECR_HOST = re.compile(
@@ -129,7 +130,7 @@ class ImageRef:
             return "name a tag (repo:tag) or a digest (repo@sha256:...)"
         if self.tag is not None and not _TAG.fullmatch(self.tag):
             return (
-                f"tag {self.tag!r} is not valid: up to 128 letters, digits, '_', "
+                f"tag {self.tag!r} is not valid: up to 300 letters, digits, '_', "
                 "'.' and '-', not starting with '.' or '-'"
             )
         if self.digest is not None and not _DIGEST.fullmatch(self.digest):

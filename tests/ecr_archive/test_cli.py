@@ -541,3 +541,14 @@ def test_verbose_logs_one_info_line_per_change(
     assert len(lines) == 1
     assert lines[0].startswith("INFO ecr_archive.images: app@sha256:")
     assert lines[0].endswith("storage class set to STANDARD, now ACTIVATING")
+
+
+def test_unreachable_endpoint_exits_1_with_advice(
+    ecr_environment: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A closed port is reported as an unreachable endpoint, not a traceback."""
+    runtime = Runtime(client_factory=_client_factory(max_attempts=1))
+    argv = ["status", "--endpoint-url", "http://127.0.0.1:9", "app:v1"]
+
+    assert main(argv, runtime=runtime) == ExitCode.AWS_ERROR
+    assert "Check --endpoint-url" in capsys.readouterr().err

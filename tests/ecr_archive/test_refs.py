@@ -58,6 +58,7 @@ VALID = [
         "ap-southeast-2",
     ),
     ("  app:v1\n", "app", "v1", None, None, None),
+    ("app:" + "t" * 300, "app", "t" * 300, None, None, None),
 ]
 
 
@@ -87,7 +88,8 @@ INVALID = [
     ("app//x:v1", "not valid"),
     ("app:", "tag ''"),
     ("app:.hidden", "not starting with"),
-    ("app:" + "t" * 129, "up to 128"),
+    ("app:" + "t" * 301, "up to 300"),
+    ("app:v1+build", "tag 'v1+build'"),
     ("app:v1:v2", "tag 'v1:v2'"),
     ("app@sha256:abc", "64 lower-case hex"),
     ("app@sha256:" + "A" * 64, "64 lower-case hex"),
