@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ecr_archive.client import make_client
 from ecr_archive.errors import translate
 from ecr_archive.images import ImageState, list_images
 from policies import (
@@ -287,9 +288,10 @@ def run(args: argparse.Namespace) -> int:
     AWS errors propagate as `EcrArchiveError` for the CLI to report; problems with
     the inputs are written to stderr and give exit code 2.
     """
+    client = _client(args) if args.repository else None
     try:
-        policy = _policy(args)
-        images = _images(args)
+        policy = _policy(args, client)
+        images = _images(args, client)
         prices = _prices(args.prices)
     except (PlanInputError, PolicyError) as exc:
         sys.stderr.write(f"ecr-archive plan: error: {exc}\n")
@@ -308,7 +310,9 @@ def run(args: argparse.Namespace) -> int:
     return OK
 
 
-def _policy(args: argparse.Namespace) -> LifecyclePolicy | None:
+def _policy(
+    args: argparse.Namespace, client: ECRClient | None
+) -> LifecyclePolicy | None:
     shaping = [
         flag
         for flag, value in (
@@ -329,10 +333,10 @@ def _policy(args: argparse.Namespace) -> LifecyclePolicy | None:
     if args.policy is not None:
         return validate_policy(_read_text(args.policy, "policy"))
     if args.current_policy:
-        if not args.repository:
+        if client is None:
             message = "--current-policy needs --repository"
             raise PlanInputError(message)
-        return _current_policy(args)
+        return _current_policy(client, args.repository, args.registry_id)
 
     return archive_then_expire(
         args.archive_after_days or _DEFAULT_ARCHIVE_AFTER_DAYS,
@@ -373,40 +377,35 @@ def _prices(path: Path | None) -> Prices | None:
 
 
 def _client(args: argparse.Namespace) -> ECRClient:
+    # `ecr-archive` puts its Runtime on the arguments; tests pass their own factory.
     runtime = getattr(args, "runtime", None)
-    factory: _ClientFactory
-    if runtime is not None:
-        factory = runtime.client_factory
-    else:
-        from ecr_archive.client import make_client  # noqa: PLC0415
-
-        factory = make_client
+    factory: _ClientFactory = make_client if runtime is None else runtime.client_factory
 
     return factory(
         region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
     )
 
 
-def _current_policy(args: argparse.Namespace) -> LifecyclePolicy | None:
-    client = _client(args)
-    request: GetLifecyclePolicyRequestTypeDef = {"repositoryName": args.repository}
-    if args.registry_id:
-        request["registryId"] = args.registry_id
+def _current_policy(
+    client: ECRClient, repository: str, registry_id: str | None
+) -> LifecyclePolicy | None:
+    request: GetLifecyclePolicyRequestTypeDef = {"repositoryName": repository}
+    if registry_id:
+        request["registryId"] = registry_id
     with translate("GetLifecyclePolicy"):
         try:
             response = client.get_lifecycle_policy(**request)
         except client.exceptions.LifecyclePolicyNotFoundException:
             return None
-    logger.debug("read the lifecycle policy of %s", args.repository)
+    logger.debug("read the lifecycle policy of %s", repository)
 
     return validate_policy(response["lifecyclePolicyText"])
 
 
-def _images(args: argparse.Namespace) -> list[dict[str, Any]]:
-    if args.images is not None:
+def _images(args: argparse.Namespace, client: ECRClient | None) -> list[dict[str, Any]]:
+    if client is None:
         return read_images(_read_json(args.images, "images"), source=str(args.images))
 
-    client = _client(args)
     details = [
         _detail(state)
         for state in list_images(client, args.repository, registry_id=args.registry_id)

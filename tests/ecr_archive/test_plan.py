@@ -327,3 +327,29 @@ def test_plan_uses_the_repository_policy_with_current_policy(
     assert code == 0
     assert document["policy"] == thirty_days.to_dict()
     assert [item["imageTags"] for item in document["previewResults"]] == [["v1"]]
+
+
+def test_plan_says_so_when_the_repository_has_no_policy(
+    ecr_emulator: Emulator, ecr_client: ECRClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--current-policy on a repository without a policy prints that and succeeds."""
+    ecr_emulator.push_image("app", "v1")
+    runtime = Runtime(client_factory=lambda **_: ecr_client)
+
+    code = main(["plan", "--repository", "app", "--current-policy"], runtime=runtime)
+
+    assert code == 0
+    assert capsys.readouterr().out == "repository app has no lifecycle policy\n"
+
+
+def test_plan_table_shortens_long_lists_to_the_limit(
+    inventory_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--limit caps each list and says how many rows were left out."""
+    argv = ["--images", str(inventory_file), "--now", "2026-12-01T00:00:00Z"]
+
+    code, out, _ = _plan([*argv, *DEFAULT_FLAGS, "--limit", "1"], capsys)
+
+    assert code == 0
+    assert "  … and 2 more (--limit 0 lists all)" in out.splitlines()
+    assert sum("sha256:" in line for line in out.splitlines()) == 1
