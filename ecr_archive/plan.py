@@ -39,6 +39,7 @@ from policies import (
     PolicyError,
     Prices,
     Projection,
+    Rule,
     archive_then_expire,
     evaluate,
     project,
@@ -553,7 +554,7 @@ def _tags(tags: Iterable[str]) -> str:
 
 def render_table(plan: Plan, *, limit: int = 20) -> str:
     """The plan as aligned text tables, for people."""
-    lines = [*_summary(plan), "", *_now_section(plan, limit), ""]
+    lines = [*_summary(plan), *_rules_section(plan), "", *_now_section(plan, limit), ""]
     lines += [*_timeline_section(plan, limit), "", *_cost_section(plan)]
 
     return "\n".join(lines) + "\n"
@@ -570,6 +571,31 @@ def _summary(plan: Plan) -> list[str]:
         f"{counts.get('activating', 0)} being restored; "
         f"policy of {rules} rule{'s' if rules != 1 else ''}.",
     ]
+
+
+def _rule_text(rule: Rule) -> str:
+    selection = rule.selection
+    tags = selection.tag_pattern_list or selection.tag_prefix_list or ()
+    chosen = f"{selection.tag_status} {','.join(tags)}".rstrip()
+    unit = f" {selection.count_unit}" if selection.count_unit else ""
+    where = selection.storage_class or "standard"
+    what = f"{where} {chosen}, {selection.count_type} {selection.count_number}{unit}"
+    action = str(rule.action.type)
+    if rule.action.target_storage_class:
+        action += f" to {rule.action.target_storage_class}"
+
+    return f"{what}: {action}"
+
+
+def _rules_section(plan: Plan) -> list[str]:
+    rows = [
+        [str(rule.priority), rule.description or "", _rule_text(rule)]
+        for rule in plan.policy.rules
+    ]
+
+    headers = (">RULE", "DESCRIPTION", "SELECTION AND ACTION")
+
+    return ["", "Rules, applied lowest number first:", *_table(headers, rows)]
 
 
 def _now_section(plan: Plan, limit: int) -> list[str]:

@@ -111,6 +111,9 @@ def test_plan_table_lists_todays_actions_the_timeline_and_the_cost(
     lines = out.splitlines()
     assert lines[0].startswith("Plan at 2026-12-01T00:00:00+00:00 for 6 images")
     assert "Now: 3 images acted on (what a lifecycle preview shows)." in lines
+    rules = lines[lines.index("Rules, applied lowest number first:") + 2 :][:5]
+    assert [line.split()[0] for line in rules] == ["1", "2", "3", "4", "5"]
+    assert rules[3].endswith("sinceImagePulled 90 days: transition to archive")
     rows = {
         next(word for word in line.split() if word.startswith("sha256:")): line.split()[
             :3

@@ -579,6 +579,22 @@ def test_activating_images_are_seen_by_no_rule() -> None:
     assert outcome(evaluate(every_kind, images, NOW)) == {("active-old", 1, "EXPIRE")}
 
 
+def test_restore_restarts_the_push_clock_of_age_rules() -> None:
+    """A restored image's sinceImagePushed age counts from its restore."""
+    # LifecyclePolicies.html says last_activated_at "is used instead of
+    # pushed_at_time" for a restored image in the sentence on expiration order; this
+    # applies it to age as well, as a restore "behaves like a new push" (facts sheet).
+    images = [
+        image("restored", ["a"], pushed=300, activated=5),
+        image("never-archived", ["b"], pushed=300),
+    ]
+    thirty_days = policy(rule(1, "any", "sinceImagePushed", 30, action="transition"))
+
+    results = evaluate(thirty_days, images, NOW)
+
+    assert outcome(results) == {("never-archived", 1, "TRANSITION")}
+
+
 def test_image_without_status_is_treated_as_active() -> None:
     """DescribeImages entries from before archiving existed carry no imageStatus."""
     legacy = image("legacy", ["a"], pushed=100)
