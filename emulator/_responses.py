@@ -160,15 +160,10 @@ class ArchiveEcrResponse(ECRResponse):
         images: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
         for image_id in self._get_param("imageIds") or []:
-            found = _lookup(self.registry, repo, image_id)
+            invalid = _invalid_id_failure(image_id)
+            found = None if invalid else _lookup(self.registry, repo, image_id)
             if found is None or found[1].status is not ImageStatus.ACTIVE:
-                failures.append(
-                    {
-                        "imageId": dict(image_id),
-                        "failureCode": "ImageNotFound",
-                        "failureReason": "Requested image not found",
-                    }
-                )
+                failures.append(invalid or _not_found(image_id))
                 continue
             image, record = found
             record.last_pulled_at = now
@@ -241,7 +236,7 @@ class ArchiveEcrResponse(ECRResponse):
         deleted: list[dict[str, str]] = []
         failures: list[dict[str, Any]] = []
         for image_id in self._get_param("imageIds") or []:
-            failure = _delete_failure(image_id)
+            failure = _invalid_id_failure(image_id)
             image = None
             if failure is None:
                 found = _lookup(self.registry, repo, image_id)
@@ -472,7 +467,7 @@ def _preview_subset(
     ]
 
 
-def _delete_failure(image_id: dict[str, str]) -> dict[str, Any] | None:
+def _invalid_id_failure(image_id: dict[str, str]) -> dict[str, Any] | None:
     digest = image_id.get("imageDigest")
     if not digest and not image_id.get("imageTag"):
         return {

@@ -268,3 +268,23 @@ def test_scanning_an_active_image_starts_a_scan(
     )
 
     assert reply["imageScanStatus"]["status"] == "IN_PROGRESS"
+
+
+@pytest.mark.parametrize(
+    ("image_id", "code"),
+    [
+        ({}, "MissingDigestAndTag"),
+        ({"imageDigest": "sha256:zz"}, "InvalidImageDigest"),
+        ({"imageTag": "absent"}, "ImageNotFound"),
+    ],
+)
+def test_pull_failures_name_the_problem(
+    ecr_emulator: Emulator, ecr_client: ECRClient, image_id: dict[str, str], code: str
+) -> None:
+    """BatchGetImage reports ids it cannot use with ECR's failure codes."""
+    ecr_emulator.push_image(REPOSITORY, "v1")
+
+    reply = _pull(ecr_client, image_id)
+
+    assert reply["images"] == []
+    assert [failure["failureCode"] for failure in reply["failures"]] == [code]  # type: ignore[attr-defined]
