@@ -380,15 +380,20 @@ def _wait_and_report(
     return code
 
 
+PROGRESS_EVERY = 30.0
+"""Seconds between progress lines while nothing changes."""
+
+
 @dataclass
 class _Progress:
-    """Prints one line per poll round on stderr, and one per image that turns ACTIVE."""
+    """Prints progress on stderr: a line when a status changes or every 30 s."""
 
     lookups: list[Lookup]
     prefix: str
     seen: dict[ImageRef, ImageStatus] = field(default_factory=dict)
     names: dict[ImageRef, list[str]] = field(default_factory=dict)
     last: PollRound | None = None
+    printed_at: float | None = None
 
     def __post_init__(self) -> None:
         for lookup in self.lookups:
@@ -397,9 +402,11 @@ class _Progress:
 
     def __call__(self, poll: PollRound) -> None:
         self.last = poll
+        changed = False
         for ref, state in poll.states.items():
             before = self.seen.get(ref)
             self.seen[ref] = state.status
+            changed = changed or state.status != before
             if state.pullable and before not in (None, ImageStatus.ACTIVE):
                 names = ", ".join(self.names.get(ref, [str(ref)]))
                 _note(f"{self.prefix}: {names} ACTIVE after {_clock(poll.elapsed)}")
@@ -409,6 +416,10 @@ class _Progress:
         if not pending:
             _note(f"{self.prefix}: all {total} images ACTIVE ({_clock(poll.elapsed)})")
             return
+        quiet_for = poll.elapsed - (self.printed_at or 0.0)
+        if not changed and quiet_for < PROGRESS_EVERY:
+            return
+        self.printed_at = poll.elapsed
         statuses = sorted({str(poll.states[ref].status) for ref in pending})
         line = (
             f"{self.prefix}: {total - len(pending)} of {total} images ACTIVE, "
