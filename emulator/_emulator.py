@@ -34,6 +34,15 @@ def as_timedelta(value: timedelta | float) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
+def _activation_delay(value: timedelta | float) -> timedelta:
+    delay = as_timedelta(value)
+    if delay < timedelta():
+        msg = f"the activation delay cannot be negative, got {delay}"
+        raise ValueError(msg)
+
+    return delay
+
+
 class Emulator:
     """A local ECR registry with the archive storage class.
 
@@ -52,7 +61,7 @@ class Emulator:
         self.region = region
         self.endpoint_url = ""
         self.clock = clock or EmulatorClock()
-        self._initial = Settings(as_timedelta(activation_delay), strict_delete)
+        self._initial = Settings(_activation_delay(activation_delay), strict_delete)
         self.registry = Registry(self.clock, self._initial)
         self.faults = FaultPlan()
         self.calls = CallCounter()
@@ -67,7 +76,7 @@ class Emulator:
     def activation_delay(self, value: timedelta | float) -> None:
         with self.registry.lock:
             self.registry.settings = replace(
-                self.registry.settings, activation_delay=as_timedelta(value)
+                self.registry.settings, activation_delay=_activation_delay(value)
             )
 
     @property

@@ -172,3 +172,13 @@ def test_archive_records_last_archived_at_from_the_clock(
 
     assert timedelta() <= detail["lastArchivedAt"] - archived_at < timedelta(seconds=1)
     assert "lastActivatedAt" not in detail
+
+
+def test_negative_activation_delay_is_refused(ecr_emulator: Emulator) -> None:
+    """An activation delay below zero raises ValueError and changes nothing."""
+    before = ecr_emulator.activation_delay
+
+    with pytest.raises(ValueError, match="negative"):
+        ecr_emulator.activation_delay = -1
+
+    assert ecr_emulator.activation_delay == before
