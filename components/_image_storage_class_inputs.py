@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from ecr_archive import DEFAULT_TIMEOUT, ImageRef, InvalidImageReferenceError
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_TIMEOUT_SECONDS",
     "INPUT_NAMES",
     "MAX_TIMEOUT_SECONDS",
+    "OUTPUT_NAMES",
     "OnDelete",
     "StorageClass",
     "WantedState",
@@ -53,14 +55,32 @@ INPUT_NAMES = (
     "on_delete",
 )
 
+OUTPUT_NAMES = (
+    "image_digest",
+    "image_tags",
+    "image_status",
+    "last_archived_at",
+    "last_activated_at",
+)
+"""What the provider reports; `ImageStorageClass` seeds each with None."""
+
+# The property the SDK adds for the pickled provider.
+_PROVIDER_KEY = "__provider"
+
 # A well-formed placeholder for the parts of an ImageRef not being checked.
 _PLACEHOLDER_REPOSITORY = "placeholder"
 _PLACEHOLDER_TAG = "latest"
 
 
 def is_unknown(value: object) -> bool:
-    """Return True for a value the engine will only know after other resources."""
-    return isinstance(value, str) and value == rpc.UNKNOWN
+    """Return True for a value the engine will only know after other resources.
+
+    The servicer hands such values to `check` and `diff` as `pulumi.output.Unknown`;
+    on the wire they are the string `rpc.UNKNOWN`.
+    """
+    return isinstance(value, Unknown) or (
+        isinstance(value, str) and value == rpc.UNKNOWN
+    )
 
 
 @dataclass(frozen=True)
@@ -282,6 +302,15 @@ class _Checker:
             return
         self.inputs["timeout_seconds"] = float(value)
 
+    def unexpected(self) -> None:
+        known = {*INPUT_NAMES, *OUTPUT_NAMES, _PROVIDER_KEY}
+        for name in sorted(set(self.news) - known):
+            self.fail(
+                name,
+                f"{name} is not an input of ImageStorageClass; the inputs are "
+                + ", ".join(INPUT_NAMES),
+            )
+
     def on_delete(self) -> None:
         if not self.known("on_delete"):
             return
@@ -314,5 +343,6 @@ def check_inputs(
     checker.wait_for_active()
     checker.timeout_seconds()
     checker.on_delete()
+    checker.unexpected()
 
     return checker.inputs, checker.failures

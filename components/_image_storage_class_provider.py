@@ -61,22 +61,25 @@ from ecr_archive import (
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-__all__ = ["OUTPUT_NAMES", "AwsSettings", "ImageStorageClassProvider"]
+__all__ = ["AwsSettings", "ImageStorageClassProvider"]
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_NAMES = (
-    "image_digest",
-    "image_tags",
-    "image_status",
-    "last_archived_at",
-    "last_activated_at",
-)
-
 # Inputs whose change means another image: the resource is replaced.
-_IDENTITY = ("repository_name", "registry_id", "image_tag", "image_digest")
+_LOCATION = ("repository_name", "registry_id")
+# How the program names the image: another image replaces, the same one updates.
+_NAMING = ("image_tag", "image_digest")
 # Inputs that only change what the provider does: the resource is updated.
 _SETTINGS = ("storage_class", "wait_for_active", "timeout_seconds", "on_delete")
+
+
+def _differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
+    value = news.get(name)
+    if name == "image_digest" and news.get("image_tag") is not None:
+        # Named by tag: the stored image_digest is the pinned output, not an input.
+        return False
+
+    return is_unknown(value) or value != olds.get(name)
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,7 @@ class ImageStorageClassProvider(ResourceProvider):
         except RepositoryNotFoundError:
             state = None
         if state is None:
-            logger.info("%s no longer exists", ref)
+            logger.debug("%s no longer exists", ref)
             return ReadResult(None, {})
 
         return ReadResult(id_, {**wanted.to_props(), **_outputs(state)})
@@ -297,38 +300,29 @@ class ImageStorageClassProvider(ResourceProvider):
         except RepositoryNotFoundError:
             state = None
         if state is None:
-            logger.info("%s no longer exists; nothing to restore", ref)
+            logger.debug("%s no longer exists; nothing to restore", ref)
             return
         self._converge(client, replace(wanted, storage_class="STANDARD"), state)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Say what a deployment would do, explicitly.
 
-        A different repository, registry, tag or digest is another image: replace.
-        A tag that now points at another digest is reported as a replacement on
-        `image_digest`, so the move shows in the preview instead of being followed
-        silently (one DescribeImages call). A storage-class or settings change, or
-        drift seen by the last refresh (`image_status` not the wanted one), is an
-        update.
+        The resource is one image: repository, registry and pinned digest. Another
+        repository or registry, or a tag or digest that names another image, is a
+        replacement. A tag still named but now pointing at another digest is a
+        replacement on `image_digest`: the move shows in the preview and is never
+        followed silently. Naming the same image differently (its digest instead
+        of its tag, another of its tags), a storage-class or settings change, and
+        drift seen by the last refresh (`image_status` not the wanted one) are
+        updates. Resolving a tag costs one DescribeImages; nothing else calls ECR.
         """
-        replaces = [
-            name
-            for name in _IDENTITY
-            if is_unknown(news.get(name)) or news.get(name) != olds.get(name)
-        ]
-        if news.get("image_tag") is not None and "image_digest" in replaces:
-            # The input digest is empty when a tag names the image; the output
-            # digest is the pinned one. Only a move of the tag replaces it.
-            replaces.remove("image_digest")
-        if not replaces and news.get("image_tag") is not None:
-            replaces += self._tag_moves(olds, news)
+        replaces = [name for name in _LOCATION if _differs(olds, news, name)]
+        if not replaces:
+            replaces = self._other_image(olds, news)
 
-        changes = [
-            name
-            for name in _SETTINGS
-            if is_unknown(news.get(name)) or news.get(name) != olds.get(name)
-        ]
-        if not changes and not replaces and not is_unknown(news.get("storage_class")):
+        changes = [name for name in _SETTINGS if _differs(olds, news, name)]
+        changes += [name for name in _NAMING if _differs(olds, news, name)]
+        if not is_unknown(news.get("storage_class")):
             wanted = WantedState.from_props(news)
             if not _settled(wanted, olds.get("image_status")):
                 changes.append("image_status")
@@ -339,23 +333,30 @@ class ImageStorageClassProvider(ResourceProvider):
             delete_before_replace=False,
         )
 
-    def _tag_moves(self, olds: Mapping[str, Any], news: dict[str, Any]) -> list[str]:
+    def _other_image(self, olds: Mapping[str, Any], news: dict[str, Any]) -> list[str]:
+        """Return the property that makes `news` name another image, if any."""
+        tag, digest = news.get("image_tag"), news.get("image_digest")
+        if is_unknown(tag) or is_unknown(digest):
+            return ["image_tag" if is_unknown(tag) else "image_digest"]
+        pinned = olds.get("image_digest")
+        if digest is not None:
+            return [] if digest == pinned else ["image_digest"]
+
         wanted = WantedState.from_props(news)
         try:
             state = describe_image(self._client(), wanted.requested_ref())
         except RepositoryNotFoundError:
             state = None
-        pinned = olds.get("image_digest")
         if state is not None and state.digest == pinned:
             return []
-        logger.info(
-            "%s now points at %s, not at the pinned %s",
+        logger.debug(
+            "%s points at %s, not at the pinned %s",
             wanted.requested_ref(),
             state.digest if state else "no image",
             pinned,
         )
 
-        return ["image_digest"]
+        return ["image_digest" if tag == olds.get("image_tag") else "image_tag"]
 
     def _converge(
         self, client: ECRClient, wanted: WantedState, state: ImageState
@@ -420,5 +421,5 @@ class _FirstThenDescribe:
         try:
             return get_image(self.client, ref)
         except ImageNotFoundError:
-            logger.info("%s disappeared while being restored", ref)
+            logger.debug("%s disappeared while being restored", ref)
             raise

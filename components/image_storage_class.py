@@ -12,11 +12,8 @@ from typing import Any, Literal, Required, TypedDict
 import pulumi
 import pulumi.dynamic
 
-from components._image_storage_class_inputs import INPUT_NAMES
-from components._image_storage_class_provider import (
-    OUTPUT_NAMES,
-    ImageStorageClassProvider,
-)
+from components._image_storage_class_inputs import INPUT_NAMES, OUTPUT_NAMES
+from components._image_storage_class_provider import ImageStorageClassProvider
 
 __all__ = [
     "ImageStorageClass",

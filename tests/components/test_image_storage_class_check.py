@@ -6,8 +6,8 @@ import pytest
 from pulumi.runtime import rpc
 
 from components import ImageStorageClassProvider
-from components._image_storage_class_inputs import check_inputs
-from tests.support.servicer import InProcessServicer, ProviderDriver
+from components._image_storage_class_inputs import check_inputs, is_unknown
+from tests.support.servicer import UNKNOWN, InProcessServicer, ProviderDriver
 
 DIGEST = "sha256:" + "a" * 64
 GOOD: dict[str, Any] = {"repository_name": "team/api", "image_tag": "v1"}
@@ -76,7 +76,8 @@ BAD_INPUT: list[tuple[dict[str, Any], str, str]] = [
     ({"image_tag": ..., "image_digest": "sha256:" + "A" * 64}, "image_digest", "hex"),
     ({"image_tag": "-v1"}, "image_tag", "not valid"),
     ({"image_tag": "v 1"}, "image_tag", "not valid"),
-    ({"image_tag": "v" * 129}, "image_tag", "128"),
+    # ImageTag in the ECR service model: 1 to 300 characters.
+    ({"image_tag": "v" * 301}, "image_tag", "300"),
     ({"repository_name": "Team/API"}, "repository_name", "lower case"),
     ({"repository_name": "a"}, "repository_name", "2 to 256"),
     ({"repository_name": "a" * 257}, "repository_name", "2 to 256"),
@@ -93,6 +94,7 @@ BAD_INPUT: list[tuple[dict[str, Any], str, str]] = [
     ({"on_delete": "delete"}, "on_delete", "leave"),
     ({"on_delete": "archive"}, "on_delete", "restore"),
     ({"wait_for_active": "yes"}, "wait_for_active", "true or false"),
+    ({"storage_clas": "ARCHIVE"}, "storage_clas", "not an input"),
 ]
 
 
@@ -116,7 +118,7 @@ def test_bad_input_fails_naming_the_property_and_the_fix(
         ({"wait_for_active": False}, "wait_for_active", False),
         ({"registry_id": "123456789012"}, "registry_id", "123456789012"),
         ({"image_tag": ..., "image_digest": DIGEST}, "image_digest", DIGEST),
-        ({"image_tag": "v" * 128}, "image_tag", "v" * 128),
+        ({"image_tag": "v" * 300}, "image_tag", "v" * 300),
         ({"repository_name": "a" * 256}, "repository_name", "a" * 256),
     ],
 )
@@ -159,3 +161,18 @@ def test_check_failures_travel_through_the_servicer() -> None:
 
     assert [name for name, _ in outcome.failures] == ["storage_class"]
     assert outcome.inputs["timeout_seconds"] == 60.0
+
+
+def test_unknown_values_in_a_preview_pass_the_servicer_check() -> None:
+    """Values unknown in a preview reach check as Unknown and are not failures."""
+    driver = ProviderDriver(InProcessServicer(), ImageStorageClassProvider())
+    driver.configure({})
+
+    outcome = driver.check(
+        {},
+        {"repository_name": UNKNOWN, "image_tag": UNKNOWN, "storage_class": "archive"},
+    )
+
+    assert outcome.failures == ()
+    assert outcome.inputs["storage_class"] == "ARCHIVE"
+    assert is_unknown(outcome.inputs["repository_name"])

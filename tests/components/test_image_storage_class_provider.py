@@ -21,6 +21,7 @@ from components import ImageStorageClassProvider
 from ecr_archive import Backoff
 from emulator import Emulator
 from tests.support.servicer import (
+    UNKNOWN,
     CreateOutcome,
     EmulatorTime,
     InProcessServicer,
@@ -378,12 +379,17 @@ def test_a_tag_moved_to_another_image_is_a_replacement_on_image_digest(
 
 
 @pytest.mark.parametrize(
-    ("change", "replaced"),
+    ("change", "replaced", "reads"),
     [
-        ({"repository_name": "team/web"}, ("repository_name",)),
-        ({"registry_id": "210987654321"}, ("registry_id",)),
-        ({"image_tag": "v2"}, ("image_tag",)),
-        ({"image_tag": None, "image_digest": "sha256:" + "b" * 64}, ("image_tag",)),
+        ({"repository_name": "team/web"}, ("repository_name",), 0),
+        ({"registry_id": "210987654321"}, ("registry_id",), 0),
+        ({"image_tag": "v2"}, ("image_tag",), 1),
+        ({"image_tag": "v3"}, ("image_tag",), 1),
+        (
+            {"image_tag": None, "image_digest": "sha256:" + "b" * 64},
+            ("image_digest",),
+            0,
+        ),
     ],
 )
 def test_naming_another_image_is_a_replacement(
@@ -391,17 +397,56 @@ def test_naming_another_image_is_a_replacement(
     ecr_emulator: Emulator,
     change: dict[str, Any],
     replaced: tuple[str, ...],
+    reads: int,
 ) -> None:
-    """A different repository, registry, tag or digest replaces, without ECR calls."""
+    """Another repository, registry, or another image's tag or digest replaces."""
     ecr_emulator.push_image(REPO, "v1")
+    ecr_emulator.push_image(REPO, "v2")
     news, created = deploy(driver, image_tag="v1", storage_class="ARCHIVE")
     ecr_emulator.reset_counters()
 
     diff = driver.diff(created.id, created.outs, {**news, **change})
 
     assert diff.changes == "some"
-    assert diff.replaces[: len(replaced)] == replaced
-    assert calls(ecr_emulator) == {}
+    assert diff.replaces == replaced
+    assert calls(ecr_emulator).get("DescribeImages", 0) == reads
+
+
+def test_naming_the_same_image_differently_is_an_update(
+    driver: ProviderDriver, ecr_emulator: Emulator, ecr_client: ECRClient
+) -> None:
+    """Its digest instead of its tag, or another of its tags, keeps the resource."""
+    digest = ecr_emulator.push_image(REPO, "v1")
+    manifest = ecr_client.batch_get_image(
+        repositoryName=REPO, imageIds=[{"imageTag": "v1"}]
+    )["images"][0]["imageManifest"]
+    ecr_client.put_image(repositoryName=REPO, imageManifest=manifest, imageTag="stable")
+    news, created = deploy(driver, image_tag="v1", storage_class="ARCHIVE")
+    by_digest = {**news, "image_tag": None, "image_digest": digest}
+    by_other_tag = {**news, "image_tag": "stable"}
+
+    diffs = [
+        driver.diff(created.id, created.outs, n) for n in (by_digest, by_other_tag)
+    ]
+    outs = driver.update(created.id, created.outs, by_digest)
+
+    assert [(d.changes, d.replaces) for d in diffs] == [("some", ()), ("some", ())]
+    assert outs["image_digest"] == digest
+    assert outs.get("image_tag") is None
+    assert outs["image_status"] == "ARCHIVED"
+
+
+def test_an_unknown_tag_in_a_preview_is_a_replacement(
+    driver: ProviderDriver, ecr_emulator: Emulator
+) -> None:
+    """A tag another resource will produce may name another image: replace."""
+    ecr_emulator.push_image(REPO, "v1")
+    news, created = deploy(driver, image_tag="v1", storage_class="ARCHIVE")
+
+    diff = driver.diff(created.id, created.outs, {**news, "image_tag": UNKNOWN})
+
+    assert diff.changes == "some"
+    assert diff.replaces == ("image_tag",)
 
 
 def test_a_new_digest_replaces_a_digest_named_image(
