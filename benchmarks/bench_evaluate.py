@@ -258,9 +258,8 @@ def main() -> None:
     if sorted(results, key=key) != sorted(reference, key=key):
         message = "the naive reference and evaluate disagree"
         raise RuntimeError(message)
-    print(
-        f"evaluate, {IMAGES:,} images, {len(POLICY['rules'])} rules, best of {RUNS}, CPU seconds:"
-    )
+    rules = len(POLICY["rules"])
+    print(f"evaluate, {IMAGES:,} images, {rules} rules, best of {RUNS}, CPU seconds:")
     print(f"  evaluate      {fast:6.3f} s  {IMAGES / fast:>10,.0f} images/s")
     print(f"  naive loop    {slow:6.3f} s  {IMAGES / slow:>10,.0f} images/s")
     acted = f"{len(results):,} images acted on"
@@ -268,9 +267,8 @@ def main() -> None:
 
     projected, projection = _best(lambda: project(POLICY, images, NOW, PROJECTION_DAYS))
     actions = len(projection.actions)
-    print(
-        f"project, {IMAGES:,} images, {PROJECTION_DAYS} days, best of {RUNS}, CPU seconds:"
-    )
+    days = f"{PROJECTION_DAYS} days"
+    print(f"project, {IMAGES:,} images, {days}, best of {RUNS}, CPU seconds:")
     print(
         f"  project       {projected:6.3f} s  {IMAGES / projected:>10,.0f} images/s"
         f" ({actions:,} actions)"
