@@ -42,6 +42,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ecr_archive import plan
@@ -485,17 +486,40 @@ def _restored(lookup: Lookup) -> str | None:
 
 def _record(lookup: Lookup) -> dict[str, Any]:
     state = lookup.state
-    return {
+    record: dict[str, Any] = {
         "image": str(lookup.ref),
         "repository": lookup.ref.repository,
         "registryId": state.registry_id if state else lookup.ref.registry_id,
         "region": lookup.ref.region,
         "status": str(lookup.status or MISSING),
-        "digest": state.digest if state else None,
-        "tags": list(state.tags) if state else [],
         "missing": lookup.missing,
         "restoreStarted": lookup.restored,
+        "digest": None,
+        "tags": [],
+        "sizeInBytes": None,
+        "pushedAt": None,
+        "lastPulledAt": None,
+        "lastArchivedAt": None,
+        "lastActivatedAt": None,
     }
+    if state is None:
+        return record
+
+    record.update(
+        digest=state.digest,
+        tags=list(state.tags),
+        sizeInBytes=state.size,
+        pushedAt=_iso(state.pushed_at),
+        lastPulledAt=_iso(state.last_pulled_at),
+        lastArchivedAt=_iso(state.last_archived_at),
+        lastActivatedAt=_iso(state.last_activated_at),
+    )
+
+    return record
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat()
 
 
 def _error_record(exc: EcrArchiveError) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +132,14 @@ def test_status_of_a_mixed_list_reads_each_image_once(
     assert document["images"][1]["registryId"] == ACCOUNT
     assert document["images"][1]["region"] == "us-east-1"
     assert document["images"][0]["tags"] == ["v7"]
+    archived = document["images"][1]
+    assert archived["lastArchivedAt"].endswith("+00:00")
+    pushed, archived_at = (
+        datetime.fromisoformat(archived[key]) for key in ("pushedAt", "lastArchivedAt")
+    )
+    assert pushed <= archived_at
+    assert archived["lastActivatedAt"] is None
+    assert archived["sizeInBytes"] == 1024 * 1024
     assert ecr.counters() == {"DescribeImages": 4}
 
 
@@ -148,11 +157,16 @@ def test_status_json_names_missing_images(
             {
                 "digest": None,
                 "image": "gone:v1",
+                "lastActivatedAt": None,
+                "lastArchivedAt": None,
+                "lastPulledAt": None,
                 "missing": "repository not found",
+                "pushedAt": None,
                 "region": None,
                 "registryId": None,
                 "repository": "gone",
                 "restoreStarted": False,
+                "sizeInBytes": None,
                 "status": "MISSING",
                 "tags": [],
             }
