@@ -20,6 +20,8 @@ from moto.ecr.exceptions import (
 )
 from moto.ecr.models import ECRBackend, Image, Repository
 from moto.ecr.responses import ECRResponse
+from moto.iam.models import iam_backends
+from moto.utilities.utils import get_partition
 
 from emulator._details import image_detail, parsed_manifest
 from emulator._errors import (
@@ -153,10 +155,12 @@ class ArchiveEcrResponse(ECRResponse):
         """Return manifests of ACTIVE images and record the pull.
 
         An archived or activating image is reported exactly like a missing one:
-        a failure with code ImageNotFound, as ECR does.
+        a failure with code ImageNotFound, as ECR does. A pull by a principal
+        excluded from pull-time updates leaves lastRecordedPullTime alone.
         """
         repo = self._repository()
         now = self.registry.clock.now()
+        excluded = self._principal() in self._exclusions()
         images: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
         for image_id in self._get_param("imageIds") or []:
@@ -166,7 +170,8 @@ class ArchiveEcrResponse(ECRResponse):
                 failures.append(invalid or _not_found(image_id))
                 continue
             image, record = found
-            record.last_pulled_at = now
+            if not excluded:
+                record.last_pulled_at = now
             images.append(_pulled_image(repo, image, image_id))
 
         return ActionResult({"images": images, "failures": failures})
@@ -393,6 +398,20 @@ class ArchiveEcrResponse(ECRResponse):
             reply["nextToken"] = token
 
         return ActionResult(reply)
+
+    def _principal(self) -> str | None:
+        """The IAM user or role ARN behind the request's access key, if known."""
+        partition = get_partition(self.region)
+        keys = iam_backends[self.current_account][partition].access_keys
+        key = keys.get(self.get_access_key())
+        if key is None:
+            return None
+        if key.role_arn:
+            return str(key.role_arn)
+        if key.user_name:
+            return f"arn:{partition}:iam::{self.current_account}:user/{key.user_name}"
+
+        return None
 
     def _exclusions(self) -> dict[str, Any]:
         key = (self.current_account, self.region)

@@ -126,3 +126,36 @@ def test_pull_time_exclusion_errors(
         call(principalArn=SCANNER)
 
     assert caught.value.response["Error"]["Code"] == code
+
+
+def test_pulls_by_an_excluded_principal_leave_the_pull_time(
+    ecr_emulator: Emulator, ecr_client: ECRClient
+) -> None:
+    """A scanner role registered as an exclusion pulls without refreshing the time."""
+    ecr_emulator.push_image(REPOSITORY, "v1")
+    iam = _session_client(ecr_emulator, "iam")
+    sts = _session_client(ecr_emulator, "sts")
+    role = iam.create_role(
+        RoleName="scanner", AssumeRolePolicyDocument=json.dumps({"Statement": []})
+    )["Role"]["Arn"]
+    credentials = sts.assume_role(RoleArn=role, RoleSessionName="scan")["Credentials"]
+    scanner = boto3.client(
+        "ecr",
+        endpoint_url=ecr_emulator.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    ecr_client.register_pull_time_update_exclusion(principalArn=role)
+
+    def pull_time(client: ECRClient) -> object:
+        pulled = client.batch_get_image(
+            repositoryName=REPOSITORY, imageIds=[{"imageTag": "v1"}]
+        )
+        assert len(pulled["images"]) == 1
+        detail = ecr_client.describe_images(repositoryName=REPOSITORY)["imageDetails"]
+        return detail[0].get("lastRecordedPullTime")
+
+    assert pull_time(scanner) is None
+    assert pull_time(ecr_client) is not None
