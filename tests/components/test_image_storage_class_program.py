@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import components
 from components import ImageStorageClass
+from components._image_storage_class_inputs import OUTPUT_NAMES
 from emulator import Emulator
 from tests.components.test_image_storage_class_provider import (
     REPO,
@@ -132,3 +134,35 @@ def test_a_preview_checks_inputs_without_calling_ecr(
     assert checked.inputs["storage_class"] == "ARCHIVE"
     assert calls(ecr_emulator) == {}
     assert ecr_emulator.image_status(REPO, digest) == "ACTIVE"
+
+
+def test_every_output_is_an_attribute_and_exported_from_components(
+    ecr_emulator: Emulator,
+) -> None:
+    """Each output name is a resolved attribute, and the package exports the API."""
+    digest = ecr_emulator.push_image(REPO, "v1")
+
+    with dynamic_mocks(stack_config(ecr_emulator.endpoint_url)) as program:
+        image = program.run(
+            lambda: components.ImageStorageClass(
+                "v1",
+                {
+                    "repository_name": REPO,
+                    "image_digest": digest,
+                    "storage_class": "ARCHIVE",
+                },
+                provider=make_provider(ecr_emulator),
+            )
+        )
+        values = {name: program.resolve(getattr(image, name)) for name in OUTPUT_NAMES}
+
+    assert values["image_digest"] == digest
+    assert values["image_tags"] == ["v1"]
+    assert values["image_status"] == "ARCHIVED"
+    assert values["last_activated_at"] is None
+    assert isinstance(values["last_archived_at"], str)
+    assert {
+        "ImageStorageClass",
+        "ImageStorageClassArgs",
+        "ImageStorageClassProvider",
+    } <= set(components.__all__)
