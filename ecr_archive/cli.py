@@ -9,8 +9,9 @@ Commands::
 
 IMAGE is written as people write images: `repo:tag`, `repo@sha256:<hex>`,
 `team/repo:tag` or `123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag` (which
-also sets the registry and region). Every command takes `--region`, `--profile`,
-`--endpoint-url` (or `AWS_ENDPOINT_URL_ECR`) and `--format text|json`.
+also sets the registry and region). status, restore and ensure-pullable take
+`--region`, `--profile`, `--endpoint-url` (or `AWS_ENDPOINT_URL_ECR`), `--format
+text|json` and `-v`.
 
 Exit codes, the same for every command:
 
@@ -26,6 +27,7 @@ code  meaning
 4     status: an image is ARCHIVED (and none is MISSING)
 5     an image or its repository does not exist (MISSING)
 6     restore --wait, ensure-pullable: an image was not ACTIVE before --timeout
+130   interrupted (Ctrl-C)
 ====  ==========================================================================
 """
 
@@ -88,6 +90,7 @@ exit codes:
   4  status: an image is ARCHIVED (none MISSING)
   5  an image or its repository does not exist (MISSING)
   6  an image was not ACTIVE before --timeout (restore --wait, ensure-pullable)
+130  interrupted
 """
 
 IMAGE_HELP = (
