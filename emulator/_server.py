@@ -20,9 +20,7 @@ _POLL_INTERVAL = 0.02
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Keep-alive HTTP/1.1, with request lines logged at DEBUG instead of INFO."""
-
-    protocol_version = "HTTP/1.1"
+    """werkzeug's request handler, logging request lines at DEBUG instead of INFO."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         logger.debug("%s %s %s", self.command, self.path, code)
