@@ -209,7 +209,11 @@ class Registry:
         ACTIVE images archive at once; ARCHIVED images start a restore and report
         ACTIVATING until the activation delay has passed on the emulator clock.
         Every other move raises ImageStorageClassUpdateNotSupportedException, whose
-        message names the image as `requested` (the request's imageId) did.
+        message names the image as `requested` (the request's imageId) did. That
+        includes restoring an ACTIVE image, which the lab left untested: archiving
+        an archived image is documented to fail rather than do nothing, and the
+        emulator treats the reverse move the same way. Restoring an ACTIVATING
+        image fails as the lab's fourth pitfall says (everything is locked).
         """
         if target not in TARGET_STORAGE_CLASSES:
             msg = (
