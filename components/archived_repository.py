@@ -1,11 +1,16 @@
 """`ArchivedRepository`: an ECR repository whose unpulled images go to the archive.
 
-The component owns two children, both with `parent=self`:
+The component owns three children, all with `parent=self`:
 
 - `aws.ecr.Repository` named like the component (`<name>`), with immutable tags,
   scan on push and AES256 or KMS encryption unless told otherwise;
 - `aws.ecr.LifecyclePolicy` named `<name>-lifecycle`, holding the policy text built by
-  `policies.archive_then_expire` (or the whole policy given).
+  `policies.archive_then_expire` (or the whole policy given);
+- `ArchivedImagePurge` named `<name>-archive-purge`, which depends on the repository
+  and so is deleted before it: with `force_delete` it deletes the archived and
+  activating images that would keep ECR from deleting the repository, then
+  pulumi-aws's `force_delete` removes the rest. It is there whatever `force_delete`
+  says and records its value, so turning `force_delete` off deletes nothing.
 
 Child URNs carry the component's type, so the repository can share the component's
 name. Resource options given to the component (`provider`/`providers`, `transforms`,
@@ -15,6 +20,7 @@ name. Resource options given to the component (`provider`/`providers`, `transfor
 import pulumi
 import pulumi_aws as aws
 
+from components._archive_purge import ArchivedImagePurge
 from components._repository_args import (
     ArchivedRepositoryArgs,
     RepositorySettings,
@@ -23,14 +29,17 @@ from components._repository_args import (
 
 TYPE_TOKEN = "ecr-archive:index:ArchivedRepository"
 LIFECYCLE_SUFFIX = "-lifecycle"
+PURGE_SUFFIX = "-archive-purge"
 
 
 class ArchivedRepository(pulumi.ComponentResource):
     """An ECR repository plus the lifecycle policy that archives, then expires.
 
     Creating it creates (on `pulumi up`) the repository and puts its lifecycle
-    policy. Invalid arguments raise while the program runs: `policies.PolicyError`
-    for lifecycle problems, `ValueError` for the rest, each naming what to fix.
+    policy. Deleting it with `force_delete` deletes every image, archived ones
+    included; without it ECR refuses to delete a repository that holds images.
+    Invalid arguments raise while the program runs: `policies.PolicyError` for
+    lifecycle problems, `ValueError` for the rest, each naming what to fix.
     """
 
     repository: aws.ecr.Repository
@@ -38,6 +47,10 @@ class ArchivedRepository(pulumi.ComponentResource):
 
     lifecycle: aws.ecr.LifecyclePolicy
     """The lifecycle policy child."""
+
+    purge: ArchivedImagePurge
+    """The child that deletes archived images before the repository, with
+    `force_delete`."""
 
     repository_name: pulumi.Output[str]
     """Name of the repository in ECR."""
@@ -82,6 +95,14 @@ class ArchivedRepository(pulumi.ComponentResource):
             repository=self.repository.name,
             policy=settings.lifecycle_policy_json,
             opts=child,
+        )
+        self.purge = ArchivedImagePurge(
+            f"{name}{PURGE_SUFFIX}",
+            {
+                "repository_arn": self.repository.arn,
+                "force_delete": settings.force_delete,
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.repository]),
         )
 
         self.repository_name = self.repository.name

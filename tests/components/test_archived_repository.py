@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import pulumi
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
@@ -225,3 +226,42 @@ def test_public_surface_exports_the_component() -> None:
         assert name in components.__all__
     assert "pull_time_update_exclusions" in components.__all__
     assert components.ArchivedRepository is ArchivedRepository
+
+
+PURGE = "pulumi-python:dynamic/ecr:ArchivedImagePurge"
+
+
+@pytest.mark.parametrize("force_delete", [True, False])
+def test_purge_child_records_force_delete_and_the_repository_arn(
+    harness: PulumiHarness, force_delete: bool
+) -> None:
+    """The purge is a child in both modes, carrying force_delete and the ARN."""
+    harness.run(lambda: ArchivedRepository("api", {"force_delete": force_delete}))
+
+    purge = harness.find(PURGE, "api-archive-purge")
+    assert purge.parent == harness.find(COMPONENT, "api").key()
+    assert purge.inputs == {
+        "force_delete": force_delete,
+        "repository_arn": f"arn:aws:ecr:us-east-1:{ACCOUNT_ID}:repository/api",
+    }
+    assert harness.find(REPOSITORY, "api").inputs["forceDelete"] is force_delete
+
+
+def test_purge_depends_on_the_repository(harness: PulumiHarness) -> None:
+    """The purge is registered with `depends_on` the repository, so it goes first."""
+    depends_on: dict[str, object] = {}
+
+    def record(
+        args: pulumi.ResourceTransformationArgs,
+    ) -> pulumi.ResourceTransformationResult | None:
+        depends_on[args.type_] = args.opts.depends_on
+        return None
+
+    component = harness.run(
+        lambda: ArchivedRepository(
+            "api", None, pulumi.ResourceOptions(transformations=[record])
+        )
+    )
+
+    assert depends_on[PURGE] == [component.repository]
+    assert depends_on[REPOSITORY] == []

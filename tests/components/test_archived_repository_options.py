@@ -12,6 +12,7 @@ from tests.support.mocks import ACCOUNT_ID, PulumiHarness, pulumi_mocks
 REPOSITORY = "aws:ecr/repository:Repository"
 LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 COMPONENT = "ecr-archive:index:ArchivedRepository"
+PURGE = "pulumi-python:dynamic/ecr:ArchivedImagePurge"
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_transformations_rewrite_the_children(harness: PulumiHarness) -> None:
         )
     )
 
-    assert sorted(seen) == sorted([COMPONENT, REPOSITORY, LIFECYCLE])
+    assert sorted(seen) == sorted([COMPONENT, REPOSITORY, LIFECYCLE, PURGE])
     assert harness.find(REPOSITORY, "api").inputs["tags"] == {"cost-centre": "42"}
 
 
