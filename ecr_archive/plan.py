@@ -452,15 +452,17 @@ def read_images(document: object, *, source: str = "images") -> list[dict[str, A
         raise PlanInputError(message)
     details: list[dict[str, Any]] = []
     for position, item in enumerate(document):
-        if isinstance(item, Mapping) and "imageDetails" in item:
-            entries = item["imageDetails"]
-            where = f"{source}[{position}].imageDetails"
-        else:
-            entries = [item]
-            where = source
-        for offset, entry in enumerate(entries):
-            label = f"{where}[{offset if where != source else position}]"
-            details.append(_parse_detail(entry, label))
+        if not (isinstance(item, Mapping) and "imageDetails" in item):
+            details.append(_parse_detail(item, f"{source}[{position}]"))
+            continue
+        page = item["imageDetails"]
+        if not isinstance(page, list):
+            message = f"{source}[{position}].imageDetails is not a list"
+            raise PlanInputError(message)
+        details.extend(
+            _parse_detail(entry, f"{source}[{position}].imageDetails[{offset}]")
+            for offset, entry in enumerate(page)
+        )
 
     return details
 
@@ -508,12 +510,14 @@ def _json_ready(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def human_bytes(count: float) -> str:
     """Bytes as people read them: 0 B, 512.0 KiB, 3.4 GiB."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(count) < 1024 or unit == "TiB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+    if abs(count) < 1024:
+        return f"{count:.0f} B"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
         count /= 1024
+        if abs(count) < 1024 or unit == "TiB":
+            break
 
-    return f"{count:.1f} PiB"
+    return f"{count:.1f} {unit}"
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ecr_archive.cli import Runtime, main
-from ecr_archive.plan import PlanInputError, read_images
+from ecr_archive.plan import PlanInputError, human_bytes, read_images
 from policies import archive_then_expire, evaluate
 
 if TYPE_CHECKING:
@@ -356,3 +356,13 @@ def test_plan_table_shortens_long_lists_to_the_limit(
     assert code == 0
     assert "  … and 2 more (--limit 0 lists all)" in out.splitlines()
     assert sum("sha256:" in line for line in out.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (700 * MIB, "700.0 MiB")]
+    + [(5 << 40, "5.0 TiB"), (3 << 50, "3072.0 TiB")],
+)
+def test_sizes_are_shown_in_binary_units(count: int, shown: str) -> None:
+    """Table sizes use B, KiB, MiB, GiB and TiB, the largest unit below 1024."""
+    assert human_bytes(count) == shown
