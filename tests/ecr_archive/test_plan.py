@@ -360,8 +360,14 @@ def test_plan_table_shortens_long_lists_to_the_limit(
 
 @pytest.mark.parametrize(
     ("count", "shown"),
-    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (700 * MIB, "700.0 MiB")]
-    + [(5 << 40, "5.0 TiB"), (3 << 50, "3072.0 TiB")],
+    [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1024, "1.0 KiB"),
+        (700 * MIB, "700.0 MiB"),
+        (5 << 40, "5.0 TiB"),
+        (3 << 50, "3072.0 TiB"),
+    ],
 )
 def test_sizes_are_shown_in_binary_units(count: int, shown: str) -> None:
     """Table sizes use B, KiB, MiB, GiB and TiB, the largest unit below 1024."""
