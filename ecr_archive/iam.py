@@ -5,8 +5,9 @@ to `aws.iam.Policy(policy=...)`):
 
 - `deploy_policy`: what `pulumi up`, `preview`, `refresh` and `destroy` need for
   `ArchivedRepository` (repository, tags, scanning, tag mutability, lifecycle policy),
-  plus the KMS grants ECR makes for KMS-encrypted repositories and, when asked, the
-  registry-wide pull-time update exclusions;
+  plus the KMS grants ECR makes for KMS-encrypted repositories, the image listing
+  and deletion its purge makes before a `force_delete` repository is deleted and,
+  when asked, the registry-wide pull-time update exclusions;
 - `storage_class_provider_policy`: what the `ImageStorageClass` provider calls;
 - `cli_policy`: what each `ecr-archive` CLI command calls, optionally with the
   permissions to `docker pull` afterwards.
@@ -43,6 +44,10 @@ REPOSITORY_DEPLOY_ACTIONS = (
 # ECR checks the caller may use the key when it creates a KMS-encrypted repository,
 # grants itself use of the key, and retires the grant when the repository goes.
 KMS_DEPLOY_ACTIONS = ("kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant")
+
+# What the purge of a `force_delete` repository calls before pulumi-aws deletes it:
+# it lists images of every status and deletes the archived and activating ones.
+PURGE_ACTIONS = ("ecr:BatchDeleteImage", "ecr:DescribeImages")
 
 PULL_TIME_EXCLUSION_ACTIONS = (
     "ecr:DeregisterPullTimeUpdateExclusion",
@@ -92,15 +97,29 @@ def deploy_policy(
     *,
     kms_key_arns: Iterable[str] = (),
     pull_time_exclusions: bool = False,
+    force_delete_arns: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Return the policy for deploying `ArchivedRepository` to these repositories.
 
     `kms_key_arns` adds the KMS actions ECR needs for repositories encrypted with those
-    keys; `pull_time_exclusions` adds managing the registry's pull-time update
-    exclusions. Raises `ValueError` for an ARN that is not a repository (or key) ARN.
+    keys; `force_delete_arns`, the repositories deployed with `force_delete`, adds
+    listing and deleting their images, which their purge does before they are
+    deleted; `pull_time_exclusions` adds managing the registry's pull-time update
+    exclusions. Raises `ValueError` for an ARN that is not a repository (or key) ARN,
+    and for a `force_delete_arns` entry missing from `repository_arns`.
     """
     repositories = _check_arns("repository_arns", repository_arns, _REPOSITORY_ARN)
     keys = _check_arns("kms_key_arns", kms_key_arns, _KMS_KEY_ARN, required=False)
+    purged = _check_arns(
+        "force_delete_arns", force_delete_arns, _REPOSITORY_ARN, required=False
+    )
+    strays = sorted(set(purged) - set(repositories))
+    if strays:
+        message = (
+            f"force_delete_arns: {', '.join(strays)} not in repository_arns; list "
+            "each force_delete repository in both"
+        )
+        raise ValueError(message)
 
     statements = [
         _statement("ManageRepositories", REPOSITORY_DEPLOY_ACTIONS, repositories)
@@ -108,6 +127,10 @@ def deploy_policy(
     if keys:
         statements.append(
             _statement("UseKmsKeysForRepositories", KMS_DEPLOY_ACTIONS, keys)
+        )
+    if purged:
+        statements.append(
+            _statement("DeleteImagesOfForceDeletedRepositories", PURGE_ACTIONS, purged)
         )
     if pull_time_exclusions:
         statements.append(

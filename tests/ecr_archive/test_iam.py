@@ -73,6 +73,25 @@ def test_deploy_policy_adds_registry_wide_exclusion_actions_on_request() -> None
     assert statements["ManagePullTimeUpdateExclusions"]["Resource"] == ["*"]
 
 
+def test_deploy_policy_lets_the_purge_delete_images_of_force_delete_repositories() -> (
+    None
+):
+    """Only the force_delete repositories get DescribeImages and BatchDeleteImage."""
+    without = _statements(iam.deploy_policy([API, WORKER]))
+    statements = _statements(
+        iam.deploy_policy([API, WORKER], force_delete_arns=[WORKER])
+    )
+
+    assert "DeleteImagesOfForceDeletedRepositories" not in without
+    assert statements["DeleteImagesOfForceDeletedRepositories"] == {
+        "Sid": "DeleteImagesOfForceDeletedRepositories",
+        "Effect": "Allow",
+        "Action": ["ecr:BatchDeleteImage", "ecr:DescribeImages"],
+        "Resource": [WORKER],
+    }
+    assert statements["ManageRepositories"] == without["ManageRepositories"]
+
+
 def test_storage_class_provider_policy_reads_and_moves_images() -> None:
     """The ImageStorageClass provider describes images and changes storage class."""
     statements = _statements(iam.storage_class_provider_policy([API]))
@@ -131,7 +150,12 @@ def test_cli_policy_with_pull_adds_login_unscoped_and_layers_scoped() -> None:
 def test_only_registry_wide_actions_use_a_wildcard_resource() -> None:
     """Every statement on `*` holds only actions that ECR cannot scope."""
     documents = [
-        iam.deploy_policy([API], kms_key_arns=[KEY], pull_time_exclusions=True),
+        iam.deploy_policy(
+            [API],
+            kms_key_arns=[KEY],
+            pull_time_exclusions=True,
+            force_delete_arns=[API],
+        ),
         iam.storage_class_provider_policy([API]),
         iam.cli_policy(
             [API], ["plan", "status", "restore", "ensure-pullable"], pull=True
@@ -160,6 +184,14 @@ def test_repository_arn_builds_a_scopable_arn() -> None:
         (lambda: iam.deploy_policy(API), "not a single string"),
         (lambda: iam.deploy_policy(["web/api"]), "'web/api' is not an ARN"),
         (lambda: iam.deploy_policy([API], kms_key_arns=["alias/x"]), "kms_key_arns"),
+        (
+            lambda: iam.deploy_policy([API], force_delete_arns=["web/api"]),
+            "force_delete_arns: 'web/api' is not an ARN",
+        ),
+        (
+            lambda: iam.deploy_policy([API], force_delete_arns=[WORKER]),
+            f"force_delete_arns: {WORKER} not in repository_arns",
+        ),
         (lambda: iam.cli_policy([API], ["delete"]), "commands must name"),  # type: ignore[list-item]  # an unknown command on purpose
         (lambda: iam.cli_policy([API], []), "commands must name"),
     ],
