@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STACK ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest up preview local-up bench clean
+.PHONY: install test lint typecheck pytest up preview up-local bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,6 @@ clean:
 # create) the stack and run `pulumi up`; the emulator is stopped however that ends.
 # Logs in to a local Pulumi backend only when no login exists; the local stack holds
 # no secrets, so PULUMI_CONFIG_PASSPHRASE defaults to empty.
-.PHONY: up-local
 up-local: $(STAMP)
 	@set -e; \
 	export PATH="$(abspath $(BIN)):$$PATH"; \
