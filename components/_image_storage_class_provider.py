@@ -1,10 +1,10 @@
-"""`ImageStorageClassProvider`: the dynamic provider that keeps one image archived or
-pullable.
+"""`ImageStorageClassProvider`: the dynamic provider behind `ImageStorageClass`.
 
 The engine runs it in the `python -m pulumi.dynamic` process, unpickled from the
-stack state, on four threads at once. It therefore keeps nothing but its test hooks
-in the pickle (no credentials, no endpoint, no boto3 client), reads the AWS settings
-from the stack configuration in `configure()`, and builds one ECR client per call.
+stack state, on four threads at once. It therefore pickles nothing but its test
+hooks (no credentials, no endpoint, no boto3 client), reads the AWS settings from
+the stack configuration in `configure()`, and builds its one ECR client (boto3
+clients are thread-safe) on first use in that process.
 
 Every change is converged: the image is read first (one DescribeImages with
 imageStatus ANY) and UpdateImageStorageClass runs only when the status differs from
