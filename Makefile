@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STACK ?=
+# `local` deploys to the embedded ECR emulator; any other stack name deploys to AWS.
+STACK ?= local
 STAMP := $(VENV)/.installed
 
 .PHONY: install test lint typecheck pytest up preview up-local bench clean
@@ -27,11 +28,16 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+ifeq ($(STACK),local)
+up: up-local
+else
 up: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" pulumi up $(if $(STACK),--stack $(STACK),)
+	PATH="$(abspath $(BIN)):$$PATH" pulumi stack select --create $(STACK)
+	PATH="$(abspath $(BIN)):$$PATH" pulumi up --stack $(STACK)
+endif
 
 preview: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" pulumi preview $(if $(STACK),--stack $(STACK),)
+	PATH="$(abspath $(BIN)):$$PATH" pulumi preview --stack $(STACK)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
