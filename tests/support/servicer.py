@@ -17,7 +17,8 @@ deployment would.
   it is the only proof that the provider imports in a fresh interpreter.
 
 Both raise `ProviderCallError` when the provider raises, carrying the traceback text
-the servicer sends back to the engine.
+the servicer sends back to the engine. `EmulatorTime` gives a provider under test a
+clock and a sleep on the local ECR endpoint's clock, usable in either transport.
 """
 
 from __future__ import annotations
