@@ -368,14 +368,36 @@ def test_a_tag_moved_to_another_image_is_a_replacement_on_image_digest(
     ecr_emulator.reset_counters()
 
     diff = driver.diff(created.id, created.outs, news)
+    diff_calls = calls(ecr_emulator)
+    read = driver.read(created.id, created.outs)
 
     assert second != first
     assert diff.changes == "some"
     assert diff.replaces == ("image_digest",)
     assert diff.delete_before_replace is False
-    assert calls(ecr_emulator) == {"DescribeImages": 1}
+    assert diff_calls == {"DescribeImages": 1}
+    # Refresh keeps the pinned image and shows the tag has left it.
+    assert read.outs["image_digest"] == first
+    assert read.outs["image_tags"] == []
     assert ecr_emulator.image_status(REPO, first) == "ARCHIVED"
     assert ecr_emulator.image_status(REPO, second) == "ACTIVE"
+
+
+def test_accepting_the_replacement_manages_the_image_the_tag_now_names(
+    driver: ProviderDriver, ecr_emulator: Emulator
+) -> None:
+    """Create-before-delete: the new image is converged, the old one left as is."""
+    first = ecr_emulator.push_image(REPO, "v1", content="first build")
+    news, old = deploy(driver, image_tag="v1", storage_class="ARCHIVE")
+    second = ecr_emulator.push_image(REPO, "v1", content="second build")
+
+    new = driver.create(news)
+    driver.delete(old.id, old.outs)
+
+    assert new.outs["image_digest"] == second
+    assert new.id != old.id
+    assert ecr_emulator.image_status(REPO, second) == "ARCHIVED"
+    assert ecr_emulator.image_status(REPO, first) == "ARCHIVED"
 
 
 @pytest.mark.parametrize(
