@@ -80,6 +80,26 @@ def test_protect_reaches_the_children(harness: PulumiHarness) -> None:
 
     assert harness.find(REPOSITORY, "api").protect
     assert harness.find(LIFECYCLE, "api-lifecycle").protect
+    assert harness.find(PURGE, "api-archive-purge").protect
+
+
+@pytest.mark.parametrize("option", ["providers_map", "provider"])
+def test_purge_in_another_region_is_aimed_by_the_repository_arn(
+    harness: PulumiHarness, option: str
+) -> None:
+    """With an explicit AWS provider the purge keeps its own, and the ARN's region."""
+    west = harness.run(lambda: aws.Provider("west", region="us-west-2"))
+    opts = {
+        "providers_map": pulumi.ResourceOptions(providers={"aws": west}),
+        "provider": pulumi.ResourceOptions(provider=west),
+    }[option]
+    harness.run(lambda: ArchivedRepository("api", {"force_delete": True}, opts))
+
+    purge = harness.find(PURGE, "api-archive-purge")
+    assert purge.provider is None
+    assert purge.inputs["repository_arn"] == (
+        f"arn:aws:ecr:us-west-2:{ACCOUNT_ID}:repository/api"
+    )
 
 
 def test_transformations_rewrite_the_children(harness: PulumiHarness) -> None:
