@@ -437,7 +437,7 @@ class ArchivePurgeProvider(ResourceProvider):
                 registry_id=target.registry_id,
             )
         except RepositoryNotFoundError:
-            logger.info("%s no longer exists; nothing to purge", target.name)
+            logger.debug("%s no longer exists; nothing to purge", target.name)
             return
         logger.debug(
             "%s: %d deleted, %d already gone, %d listings",

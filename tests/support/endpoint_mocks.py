@@ -172,7 +172,19 @@ def endpoint_mocks(
         config, transport=transport, fallback=mocks, project=project, stack=stack
     ) as program:
         _quiet_endpoint_refusals(program.loop)
-        yield program, mocks
+        try:
+            yield program, mocks
+        finally:
+            _cancel_pending(program.loop)
+
+
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    # A refused call leaves the program's other registrations unfinished; cancel
+    # them so none outlives the loop `dynamic_mocks` closes.
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _quiet_endpoint_refusals(loop: asyncio.AbstractEventLoop) -> None:
