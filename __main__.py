@@ -20,15 +20,27 @@ from ecr_archive import iam
 
 
 def _iam_policies(
-    arns: list[str], kms_key_arns: list[str], exclusions: bool
+    arns: dict[str, str], kms_key_arns: list[str], exclusions: bool
 ) -> dict[str, Any]:
+    force_delete_arns = [
+        arns[entry.name]
+        for entry in stack_config.repositories
+        if entry.args.get("force_delete") is True
+    ]
     return {
         "deploy": iam.deploy_policy(
-            arns, kms_key_arns=kms_key_arns, pull_time_exclusions=exclusions
+            list(arns.values()),
+            kms_key_arns=kms_key_arns,
+            pull_time_exclusions=exclusions,
+            force_delete_arns=force_delete_arns,
         ),
-        "imageStorageClassProvider": iam.storage_class_provider_policy(arns),
-        "ciStatus": iam.cli_policy(arns, ["status"]),
-        "ciRestore": iam.cli_policy(arns, ["restore", "ensure-pullable"], pull=True),
+        "imageStorageClassProvider": iam.storage_class_provider_policy(
+            list(arns.values())
+        ),
+        "ciStatus": iam.cli_policy(list(arns.values()), ["status"]),
+        "ciRestore": iam.cli_policy(
+            list(arns.values()), ["restore", "ensure-pullable"], pull=True
+        ),
     }
 
 
@@ -57,7 +69,7 @@ pulumi.export(
 )
 pulumi.export(
     "iamPolicies",
-    pulumi.Output.all(*(r.repository_arn for r in repositories.values())).apply(
-        lambda arns: _iam_policies(list(arns), kms_key_arns, has_exclusions)
-    ),
+    pulumi.Output.all(
+        **{name: r.repository_arn for name, r in repositories.items()}
+    ).apply(lambda arns: _iam_policies(arns, kms_key_arns, has_exclusions)),
 )

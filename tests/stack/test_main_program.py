@@ -75,6 +75,32 @@ def test_stack_exports_iam_policies_scoped_to_its_repositories() -> None:
     }
 
 
+def test_deploy_policy_lets_force_delete_repositories_purge_their_images() -> None:
+    """Only repositories deployed with forceDelete get the purge's image actions."""
+    config = _dev_config()
+    config["ecr-archive:repositories"][1]["forceDelete"] = True
+    with pulumi_mocks(config) as harness:
+        _run(harness)
+        policies = harness.stack_outputs()["iamPolicies"]
+
+    deploy = {s["Sid"]: s for s in policies["deploy"]["Statement"]}
+    purge = deploy["DeleteImagesOfForceDeletedRepositories"]
+    assert purge["Resource"] == [
+        f"arn:aws:ecr:us-east-1:{ACCOUNT_ID}:repository/web/worker"
+    ]
+    assert "ecr:BatchDeleteImage" in purge["Action"]
+
+
+def test_deploy_policy_has_no_purge_statement_without_force_delete() -> None:
+    """With forceDelete off everywhere, the deploy policy cannot delete images."""
+    with pulumi_mocks(_dev_config()) as harness:
+        _run(harness)
+        policies = harness.stack_outputs()["iamPolicies"]
+
+    sids = {s["Sid"] for s in policies["deploy"]["Statement"]}
+    assert "DeleteImagesOfForceDeletedRepositories" not in sids
+
+
 def test_exclusions_from_config_become_registry_resources() -> None:
     """Each excluded principal becomes one top-level PullTimeUpdateExclusion."""
     with pulumi_mocks(_dev_config()) as harness:
