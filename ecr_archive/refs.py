@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from mypy_boto3_ecr.type_defs import ImageIdentifierTypeDef
+from typing import TYPE_CHECKING
 
 from ecr_archive.errors import InvalidImageReferenceError
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr.type_defs import ImageIdentifierTypeDef
 
 __all__ = ["DEFAULT_TAG", "ImageRef"]
 
