@@ -49,14 +49,18 @@ clean:
 # `python -m emulator` on port 5000, wait until it prints its endpoint, select (or
 # create) the stack and run `pulumi up`; the emulator is stopped however that ends.
 # Logs in to a local Pulumi backend only when no login exists; the local stack holds
-# no secrets, so PULUMI_CONFIG_PASSPHRASE defaults to empty.
+# no secrets, so PULUMI_CONFIG_PASSPHRASE defaults to empty. The emulator keeps its
+# state in memory, so `--refresh` first drops what an earlier run left in the stack
+# and the repositories are created again. The dynamic providers sign their calls
+# with the environment's credentials, hence the dummy keys.
 up-local: $(STAMP)
 	@set -e; \
 	export PATH="$(abspath $(BIN)):$$PATH"; \
 	export PULUMI_CONFIG_PASSPHRASE="$${PULUMI_CONFIG_PASSPHRASE-}"; \
+	export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1; \
 	$(BIN)/python -m emulator --port 5000 > .emulator.log 2>&1 & \
 	echo $$! > .emulator.pid; \
-	trap 'kill $$(cat .emulator.pid) 2>/dev/null || true; rm -f .emulator.pid' EXIT INT TERM; \
+	trap 'kill $$(cat .emulator.pid) 2>/dev/null && wait $$(cat .emulator.pid) 2>/dev/null; rm -f .emulator.pid' EXIT INT TERM; \
 	for attempt in $$(seq 100); do \
 		grep -q '^http://' .emulator.log && break; \
 		kill -0 $$(cat .emulator.pid) 2>/dev/null || { cat .emulator.log; exit 1; }; \
@@ -65,4 +69,4 @@ up-local: $(STAMP)
 	grep -q '^http://' .emulator.log || { echo "emulator did not start"; exit 1; }; \
 	pulumi whoami >/dev/null 2>&1 || pulumi login --local; \
 	pulumi stack select --create local; \
-	pulumi up --stack local --yes
+	pulumi up --stack local --yes --refresh
