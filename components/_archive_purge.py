@@ -17,12 +17,11 @@ its `delete` against a repository that stays.
   image (imageStatus ANY), delete the non-ACTIVE ones by digest, 100 per call, and
   list again until none is left. A second round catches an image archived meanwhile
   and an image that could only go after the manifest list that references it.
-- `ArchivePurgeProvider` is the dynamic provider. It runs in the engine's
-  `python -m pulumi.dynamic` process, keeps nothing but its test hooks in the
-  pickle, takes the profile and ECR endpoint from the stack's `aws:` config in
-  `configure()` (as `ImageStorageClassProvider` does) and the region and registry
-  from the repository ARN, so a repository made through an explicit provider in
-  another region is purged where it lives.
+- `ArchivePurgeProvider` is the dynamic provider. Like every `AwsProvider`, it
+  keeps nothing but its test hooks in the pickle and takes the profile and ECR
+  endpoint from the stack's `aws:` config in `configure()`; the region and
+  registry come from the repository ARN, so a repository made through an explicit
+  provider in another region is purged where it lives.
 - `ArchivedImagePurge` is the resource; its inputs are the repository ARN and
   `force_delete`.
 """
@@ -31,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -41,26 +39,19 @@ import pulumi.dynamic
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
-# AwsSettings, and `is_unknown` below, belong to the ImageStorageClass provider; both
-# are imported rather than copied so the two providers read `aws:` config alike.
-from components._image_storage_class_inputs import is_unknown
-from components._image_storage_class_provider import AwsSettings
+from components._aws_provider import AwsProvider, is_unknown
 from ecr_archive import (
-    MAX_ATTEMPTS,
     EcrArchiveError,
     ImageState,
     ImageStatus,
     RepositoryNotFoundError,
     list_images,
-    make_client,
     translate,
 )
 
@@ -302,7 +293,7 @@ def _outputs(arn: str, force_delete: bool) -> dict[str, Any]:
     }
 
 
-class ArchivePurgeProvider(ResourceProvider):
+class ArchivePurgeProvider(AwsProvider):
     """Deletes a repository's archived images when the purge resource is deleted.
 
     Create, update and read call nothing: they record the repository ARN and
@@ -312,50 +303,6 @@ class ArchivePurgeProvider(ResourceProvider):
     `ecr_archive.MAX_ATTEMPTS`); it is pickled into the stack state, so programs
     leave it out.
     """
-
-    aws: AwsSettings
-    _client_lock: threading.Lock
-    _clients: dict[str, ECRClient]
-
-    def __init__(self, *, max_attempts: int | None = None) -> None:
-        super().__init__()
-        self.max_attempts = max_attempts
-        self.__setstate__({})
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Take profile and ECR endpoint (and a fallback region) from `aws:` config."""
-        with self._client_lock:
-            self.aws = AwsSettings.from_config(req.config.get)
-            self._clients = {}
-        logger.debug("ECR settings: %s", self.aws)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Settings and clients never reach the stack state: configure() and the
-        # first call rebuild them.
-        return {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in {"aws", "_client_lock", "_clients"}
-        }
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.aws = AwsSettings()
-        self._client_lock = threading.Lock()
-        self._clients = {}
-
-    def _client(self, region: str) -> ECRClient:
-        """Return the provider's client for `region`, built once per region."""
-        with self._client_lock:
-            if region not in self._clients:
-                self._clients[region] = make_client(
-                    region=region,
-                    profile=self.aws.profile,
-                    endpoint_url=self.aws.endpoint_url,
-                    max_attempts=self.max_attempts or MAX_ATTEMPTS,
-                )
-
-            return self._clients[region]
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Require a repository ARN (or a value still unknown) and a boolean."""

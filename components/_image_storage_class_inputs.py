@@ -16,9 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
-
+from components._aws_provider import is_unknown
 from ecr_archive import DEFAULT_TIMEOUT, ImageRef, InvalidImageReferenceError
 
 __all__ = [
@@ -31,7 +29,6 @@ __all__ = [
     "StorageClass",
     "WantedState",
     "check_inputs",
-    "is_unknown",
 ]
 
 StorageClass = Literal["ARCHIVE", "STANDARD"]
@@ -70,17 +67,6 @@ _PROVIDER_KEY = "__provider"
 # A well-formed placeholder for the parts of an ImageRef not being checked.
 _PLACEHOLDER_REPOSITORY = "placeholder"
 _PLACEHOLDER_TAG = "latest"
-
-
-def is_unknown(value: object) -> bool:
-    """Return True for a value the engine will only know after other resources.
-
-    The servicer hands such values to `check` and `diff` as `pulumi.output.Unknown`;
-    on the wire they are the string `rpc.UNKNOWN`.
-    """
-    return isinstance(value, Unknown) or (
-        isinstance(value, str) and value == rpc.UNKNOWN
-    )
 
 
 @dataclass(frozen=True)

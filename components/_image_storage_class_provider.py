@@ -1,10 +1,10 @@
 """`ImageStorageClassProvider`: the dynamic provider behind `ImageStorageClass`.
 
 The engine runs it in the `python -m pulumi.dynamic` process, unpickled from the
-stack state, on four threads at once. It therefore pickles nothing but its test
-hooks (no credentials, no endpoint, no boto3 client), reads the AWS settings from
-the stack configuration in `configure()`, and builds its one ECR client (boto3
-clients are thread-safe) on first use in that process.
+stack state, on four threads at once. Like every `AwsProvider`, it pickles nothing
+but its test hooks, reads the AWS settings from the stack configuration in
+`configure()`, and builds its one ECR client, for the configured region, on first
+use in that process.
 
 Every change is converged: the image is read first (one DescribeImages with
 imageStatus ANY) and UpdateImageStorageClass runs only when the status differs from
@@ -14,36 +14,27 @@ error. All ECR calls go through `ecr_archive`.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
-from components._image_storage_class_inputs import (
-    WantedState,
-    check_inputs,
-    is_unknown,
-)
+from components._aws_provider import AwsProvider, is_unknown
+from components._image_storage_class_inputs import WantedState, check_inputs
 from ecr_archive import (
     DEFAULT_BACKOFF,
-    MAX_ATTEMPTS,
     Backoff,
     ImageNotFoundError,
     ImageRef,
@@ -53,7 +44,6 @@ from ecr_archive import (
     archive_image,
     describe_image,
     get_image,
-    make_client,
     restore_image,
     wait_all_active,
 )
@@ -61,7 +51,7 @@ from ecr_archive import (
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-__all__ = ["AwsSettings", "ImageStorageClassProvider"]
+__all__ = ["ImageStorageClassProvider"]
 
 logger = logging.getLogger(__name__)
 
@@ -80,53 +70,6 @@ def _differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> boo
         return False
 
     return is_unknown(value) or value != olds.get(name)
-
-
-@dataclass(frozen=True)
-class AwsSettings:
-    """Where the provider sends ECR calls; None means boto3's usual sources."""
-
-    region: str | None = None
-    """`aws:region`, else AWS_REGION / AWS_DEFAULT_REGION / the profile's region."""
-    profile: str | None = None
-    """`aws:profile`, else AWS_PROFILE / the default profile."""
-    endpoint_url: str | None = None
-    """The `ecr` entry of `aws:endpoints`, else AWS_ENDPOINT_URL_ECR and friends."""
-
-    @classmethod
-    def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
-        """Read the settings pulumi-aws reads, from a stack config getter.
-
-        Like pulumi-aws, AWS_REGION counts when `aws:region` is not set (botocore
-        itself reads only AWS_DEFAULT_REGION). The environment is read here, in the
-        provider process, never at construction, so it stays out of the state.
-        """
-        return cls(
-            region=_text(get("aws:region")) or _text(os.environ.get("AWS_REGION")),
-            profile=_text(get("aws:profile")),
-            endpoint_url=_ecr_endpoint(get("aws:endpoints")),
-        )
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-
-    return str(value)
-
-
-def _ecr_endpoint(value: Any) -> str | None:
-    """Find the `ecr` URL in `aws:endpoints`, a list of maps (or its JSON text)."""
-    if value is None or value == "":
-        return None
-    entries = json.loads(value) if isinstance(value, str) else value
-    if isinstance(entries, Mapping):
-        entries = [entries]
-    for entry in entries:
-        if isinstance(entry, Mapping) and entry.get("ecr"):
-            return str(entry["ecr"])
-
-    return None
 
 
 def _iso(instant: datetime | None) -> str | None:
@@ -163,7 +106,7 @@ def _settled(wanted: WantedState, status: str | None) -> bool:
     return status == ImageStatus.ACTIVATING and not wanted.wait_for_active
 
 
-class ImageStorageClassProvider(ResourceProvider):
+class ImageStorageClassProvider(AwsProvider):
     """Keeps one ECR image in the ARCHIVE or STANDARD storage class.
 
     `backoff`, `clock`, `sleep` and `random` shape the polling while an image is
@@ -175,10 +118,6 @@ class ImageStorageClassProvider(ResourceProvider):
     leave them out.
     """
 
-    aws: AwsSettings
-    _client_lock: threading.Lock
-    _cached_client: ECRClient | None
-
     def __init__(
         self,
         *,
@@ -189,52 +128,12 @@ class ImageStorageClassProvider(ResourceProvider):
         now: Callable[[], datetime] | None = None,
         max_attempts: int | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(max_attempts=max_attempts)
         self.backoff = backoff
         self.clock = clock
         self.sleep = sleep
         self.random = random
         self.now = now
-        self.max_attempts = max_attempts
-        self.__setstate__({})
-
-    # The engine calls configure() once, right after unpickling, before any other
-    # method: the settings never reach the pickle in the stack state.
-    def configure(self, req: ConfigureRequest) -> None:
-        """Take region, profile and ECR endpoint from the stack's `aws:` config."""
-        with self._client_lock:
-            self.aws = AwsSettings.from_config(req.config.get)
-            self._cached_client = None
-        logger.debug("ECR settings: %s", self.aws)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Only the constructor's arguments go into the stack state: the settings
-        # come back from configure(), the client is rebuilt on first use.
-        return {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in {"aws", "_client_lock", "_cached_client"}
-        }
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.aws = AwsSettings()
-        self._client_lock = threading.Lock()
-        self._cached_client = None
-
-    def _client(self) -> ECRClient:
-        """Return the provider's ECR client, built once (boto3 clients are
-        thread-safe; building one per call costs a model load each time)."""
-        with self._client_lock:
-            if self._cached_client is None:
-                self._cached_client = make_client(
-                    region=self.aws.region,
-                    profile=self.aws.profile,
-                    endpoint_url=self.aws.endpoint_url,
-                    max_attempts=self.max_attempts or MAX_ATTEMPTS,
-                )
-
-            return self._cached_client
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Reject bad inputs before anything runs, so a preview shows them."""

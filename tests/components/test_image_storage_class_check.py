@@ -6,7 +6,8 @@ import pytest
 from pulumi.runtime import rpc
 
 from components import ImageStorageClassProvider
-from components._image_storage_class_inputs import check_inputs, is_unknown
+from components._aws_provider import is_unknown
+from components._image_storage_class_inputs import check_inputs
 from tests.support.servicer import UNKNOWN, InProcessServicer, ProviderDriver
 
 DIGEST = "sha256:" + "a" * 64

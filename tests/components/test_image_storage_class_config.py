@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from components._image_storage_class_provider import AwsSettings
 from emulator import Emulator
 from tests.components.test_image_storage_class_provider import (
     REPO,
@@ -18,48 +16,6 @@ from tests.components.test_image_storage_class_provider import (
 from tests.support.servicer import InProcessServicer, ProviderDriver
 
 __all__ = ["aws_env"]
-
-URL = "http://127.0.0.1:5000"
-
-
-@pytest.mark.parametrize(
-    ("config", "expected"),
-    [
-        ({}, AwsSettings()),
-        ({"aws:region": "eu-west-1"}, AwsSettings(region="eu-west-1")),
-        ({"aws:profile": "ops"}, AwsSettings(profile="ops")),
-        # The engine sends object values as JSON text.
-        ({"aws:endpoints": json.dumps([{"ecr": URL}])}, AwsSettings(endpoint_url=URL)),
-        (
-            {"aws:endpoints": [{"s3": "http://s3"}, {"ecr": URL}]},
-            AwsSettings(endpoint_url=URL),
-        ),
-        ({"aws:endpoints": json.dumps([{"s3": "http://s3"}])}, AwsSettings()),
-        ({"aws:endpoints": {"ecr": URL}}, AwsSettings(endpoint_url=URL)),
-        ({"aws:region": "", "aws:endpoints": ""}, AwsSettings()),
-        ({"aws:skipCredentialsValidation": "true"}, AwsSettings()),
-    ],
-)
-def test_settings_are_read_from_the_aws_namespace(
-    monkeypatch: pytest.MonkeyPatch, config: dict[str, Any], expected: AwsSettings
-) -> None:
-    """Region, profile and the `ecr` endpoint come from the keys pulumi-aws reads."""
-    monkeypatch.delenv("AWS_REGION", raising=False)
-
-    assert AwsSettings.from_config(config.get) == expected
-
-
-def test_aws_region_in_the_environment_counts_like_pulumi_aws(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Without `aws:region`, AWS_REGION is used; the config wins when both exist."""
-    monkeypatch.setenv("AWS_REGION", "ap-south-1")
-    empty: dict[str, str] = {}
-
-    assert AwsSettings.from_config(empty.get).region == "ap-south-1"
-    assert (
-        AwsSettings.from_config({"aws:region": "eu-west-1"}.get).region == "eu-west-1"
-    )
 
 
 def test_a_named_profile_supplies_region_and_keys(
