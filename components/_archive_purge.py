@@ -47,9 +47,10 @@ from pulumi.dynamic import (
 
 from components._aws_provider import AwsProvider, is_unknown
 from ecr_archive import (
-    EcrArchiveError,
+    ImageFailure,
     ImageState,
     ImageStatus,
+    PurgeFailedError,
     RepositoryNotFoundError,
     list_images,
     translate,
@@ -68,8 +69,6 @@ __all__ = [
     "ArchivePurgeProvider",
     "ArchivedImagePurge",
     "ArchivedImagePurgeArgs",
-    "ImageFailure",
-    "PurgeFailedError",
     "PurgeReport",
     "RepositoryArn",
     "purge_archived_images",
@@ -131,46 +130,6 @@ class PurgeReport:
     them (BatchDeleteImage answered `ImageNotFound`)."""
     rounds: int
     """How many times the repository was listed."""
-
-
-@dataclass(frozen=True)
-class ImageFailure:
-    """One image BatchDeleteImage did not delete."""
-
-    digest: str
-    """The image's digest."""
-    code: str
-    """ECR's failure code, for example `ImageReferencedByManifestList`."""
-    reason: str
-    """ECR's explanation."""
-
-
-class PurgeFailedError(EcrArchiveError):
-    """Archived images are still in the repository after the purge.
-
-    `repository` names it, `failures` lists what BatchDeleteImage said about each
-    image it did not delete (empty when images kept appearing instead).
-    """
-
-    def __init__(
-        self, repository: str, failures: Sequence[ImageFailure], held: int
-    ) -> None:
-        self.repository = repository
-        self.failures = tuple(failures)
-        self.held = held
-        if self.failures:
-            cause = "; ".join(
-                f"{failure.digest}: {failure.code} ({failure.reason})"
-                for failure in self.failures
-            )
-        else:
-            cause = "new ones kept appearing while the purge ran"
-        message = (
-            f"{held} archived or activating image(s) are still in {repository}: "
-            f"{cause}. ECR will not delete the repository while they are there: "
-            "delete or restore them, then run the deletion again."
-        )
-        super().__init__(message)
 
 
 def purge_archived_images(

@@ -17,6 +17,7 @@ from ecr_archive.errors import (
     ImageNotFoundError,
     InvalidImageReferenceError,
     InvalidRequestError,
+    PurgeFailedError,
     RepositoryNotFoundError,
     ServiceError,
     StorageClassUpdateNotSupportedError,
@@ -25,6 +26,7 @@ from ecr_archive.errors import (
     translate,
 )
 from ecr_archive.images import (
+    ImageFailure,
     ImageState,
     ImageStatus,
     archive_image,
@@ -53,6 +55,7 @@ __all__ = [
     "ConfigurationError",
     "EcrArchiveError",
     "EndpointUnreachableError",
+    "ImageFailure",
     "ImageNotFoundError",
     "ImageRef",
     "ImageState",
@@ -61,6 +64,7 @@ __all__ = [
     "InvalidRequestError",
     "Lookup",
     "PollRound",
+    "PurgeFailedError",
     "RepositoryNotFoundError",
     "ServiceError",
     "StorageClassUpdateNotSupportedError",

@@ -1,12 +1,14 @@
 """The errors raised by ecr_archive, and the one place AWS errors become them.
 
-Every error this package raises derives from `EcrArchiveError`::
+Every error that this package and the components built on it raise derives from
+`EcrArchiveError`::
 
     EcrArchiveError
     ├── InvalidImageReferenceError     an image name ECR would reject (a ValueError)
     ├── WaitTimeoutError               an image not ACTIVE before the deadline
     ├── ConfigurationError             no credentials, region or profile
     ├── EndpointUnreachableError       the ECR endpoint did not answer
+    ├── PurgeFailedError               archived images left after a purge
     └── AwsError                       ECR answered with an error
         ├── RepositoryNotFoundError    RepositoryNotFoundException
         ├── ImageNotFoundError         ImageNotFoundException
@@ -25,10 +27,13 @@ place, `translate()`, which every call to ECR goes through.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from botocore import exceptions as boto_errors
+
+if TYPE_CHECKING:
+    from ecr_archive.images import ImageFailure
 
 __all__ = [
     "AccessDeniedError",
@@ -39,6 +44,7 @@ __all__ = [
     "ImageNotFoundError",
     "InvalidImageReferenceError",
     "InvalidRequestError",
+    "PurgeFailedError",
     "RepositoryNotFoundError",
     "ServiceError",
     "StorageClassUpdateNotSupportedError",
@@ -116,6 +122,35 @@ class ConfigurationError(EcrArchiveError):
 
 class EndpointUnreachableError(EcrArchiveError):
     """The ECR endpoint could not be reached or did not answer in time."""
+
+
+class PurgeFailedError(EcrArchiveError):
+    """Archived images are still in the repository after the purge.
+
+    `repository` names it, `held` counts the archived or activating images still
+    there, `failures` lists what BatchDeleteImage said about each image it did not
+    delete (empty when images kept appearing instead).
+    """
+
+    def __init__(
+        self, repository: str, failures: Sequence[ImageFailure], held: int
+    ) -> None:
+        self.repository = repository
+        self.failures = tuple(failures)
+        self.held = held
+        if self.failures:
+            cause = "; ".join(
+                f"{failure.digest}: {failure.code} ({failure.reason})"
+                for failure in self.failures
+            )
+        else:
+            cause = "new ones kept appearing while the purge ran"
+        message = (
+            f"{held} archived or activating image(s) are still in {repository}: "
+            f"{cause}. ECR will not delete the repository while they are there: "
+            "delete or restore them, then run the deletion again."
+        )
+        super().__init__(message)
 
 
 class AwsError(EcrArchiveError):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ImageFailure",
     "ImageState",
     "ImageStatus",
     "archive_image",
@@ -105,6 +106,18 @@ class ImageState:
             last_activated_at=detail.get("lastActivatedAt"),
             size=detail.get("imageSizeInBytes"),
         )
+
+
+@dataclass(frozen=True)
+class ImageFailure:
+    """One image BatchDeleteImage did not delete."""
+
+    digest: str
+    """The image's digest."""
+    code: str
+    """ECR's failure code, for example `ImageReferencedByManifestList`."""
+    reason: str
+    """ECR's explanation."""
 
 
 def get_image(client: ECRClient, ref: ImageRef) -> ImageState:

@@ -17,12 +17,11 @@ import pytest
 from components._archive_purge import (
     BATCH_SIZE,
     MAX_ROUNDS,
-    PurgeFailedError,
     PurgeReport,
     RepositoryArn,
     purge_archived_images,
 )
-from ecr_archive import AccessDeniedError, RepositoryNotFoundError
+from ecr_archive import AccessDeniedError, PurgeFailedError, RepositoryNotFoundError
 from tests.ecr_archive.fakes import client_error
 
 if TYPE_CHECKING:

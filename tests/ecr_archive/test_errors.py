@@ -17,6 +17,7 @@ from ecr_archive.errors import (
     EndpointUnreachableError,
     ImageNotFoundError,
     InvalidRequestError,
+    PurgeFailedError,
     RepositoryNotFoundError,
     ServiceError,
     StorageClassUpdateNotSupportedError,
@@ -25,6 +26,7 @@ from ecr_archive.errors import (
     error_class_for,
     translate,
 )
+from ecr_archive.images import ImageFailure
 from tests.ecr_archive.fakes import client_error
 
 # Every ECR operation the boto3 layer calls.
@@ -176,7 +178,7 @@ def test_every_error_derives_from_the_base() -> None:
         if isinstance(getattr(errors, name), type)
     ]
 
-    assert len(classes) == 13
+    assert len(classes) == 14
     assert all(issubclass(cls, EcrArchiveError) for cls in classes)
 
 
@@ -203,6 +205,7 @@ def test_wait_timeout_keeps_status_and_elapsed_and_advises_restore() -> None:
         WaitTimeoutError("app:v1", "ACTIVATING", 30.0),
         errors.InvalidImageReferenceError("App", "upper case"),
         ConfigurationError("no region"),
+        PurgeFailedError("team/api", [ImageFailure("sha256:a", "KmsError", "no")], 1),
     ],
 )
 def test_errors_survive_pickling(error: EcrArchiveError) -> None:
