@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 import policies
+from benchmarks.bench_evaluate import synthetic_images
 from policies import PolicyError, archive_then_expire
 from policies._evaluate import evaluate
 
@@ -694,33 +694,9 @@ def test_naive_image_datetime_is_rejected() -> None:
         evaluate(policy(rule(1, "any", "sinceImagePushed", 1)), [naive], NOW)
 
 
-def synthetic_inventory(count: int, seed: int = 7) -> list[dict[str, Any]]:
-    """A repository of `count` images with mixed tags, states and clocks."""
-    rng = random.Random(seed)
-    images = []
-    for number in range(count):
-        pushed = NOW - timedelta(minutes=rng.randrange(1, 60 * 24 * 700))
-        status = rng.choice(("ACTIVE",) * 8 + ("ARCHIVED", "ACTIVATING"))
-        detail: dict[str, Any] = {
-            "imageDigest": f"sha256:{number:064x}",
-            "imagePushedAt": pushed,
-            "imageStatus": status,
-            "imageSizeInBytes": rng.randrange(1 << 20, 1 << 30),
-        }
-        tags = rng.choice(([], [f"v{number}"], [f"prod-{number}", "latest"]))
-        if tags:
-            detail["imageTags"] = tags
-        if rng.random() < 0.5:
-            detail["lastRecordedPullTime"] = pushed + timedelta(days=rng.randrange(99))
-        if status != "ACTIVE":
-            detail["lastArchivedAt"] = pushed + timedelta(days=rng.randrange(1, 99))
-        images.append(detail)
-    return images
-
-
 def test_hundred_thousand_images_evaluate_in_under_a_second() -> None:
     """A four-rule policy over 100,000 images takes well below a second."""
-    images = synthetic_inventory(100_000)
+    images = synthetic_images(100_000, seed=7, now=NOW)
     four_rules = policy(
         rule(1, "tagged", "imageCountMoreThan", 50, patterns=["prod*"]),
         rule(2, "untagged", "sinceImagePushed", 14),

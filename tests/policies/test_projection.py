@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.bench_evaluate import synthetic_images
 from policies import PolicyError, archive_then_expire
 from policies._evaluate import evaluate
 from policies._prices import BYTES_PER_GB, Prices
@@ -20,7 +21,6 @@ from tests.policies.test_evaluate import (
     name_of,
     policy,
     rule,
-    synthetic_inventory,
 )
 
 GB = BYTES_PER_GB
@@ -320,7 +320,7 @@ def test_projection_checks_the_policy() -> None:
 
 def test_hundred_thousand_images_project_a_year_quickly() -> None:
     """A year of the default two-stage policy over 100,000 images stays fast."""
-    images = synthetic_inventory(100_000)
+    images = synthetic_images(100_000, seed=7, now=NOW)
     two_stage = archive_then_expire(90, 365, protected_tags=["latest"])
 
     # CPU time, so that other work on a shared machine does not count.
