@@ -45,11 +45,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ecr_archive import plan
 from ecr_archive.bulk import Lookup, look_up, restore_archived, wait_until_all_active
-from ecr_archive.client import make_client
+from ecr_archive.client import ClientFactory, add_client_options, make_client
 from ecr_archive.errors import (
     EcrArchiveError,
     InvalidImageReferenceError,
@@ -99,18 +99,6 @@ IMAGE_HELP = (
 )
 
 MISSING = "MISSING"
-
-
-class ClientFactory(Protocol):
-    """Builds an ECR client, like `make_client`."""
-
-    def __call__(
-        self,
-        *,
-        region: str | None = None,
-        profile: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> ECRClient: ...
 
 
 @dataclass(frozen=True)
@@ -207,13 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("AWS options")
-    group.add_argument("--region", help="AWS region (default: from the AWS config)")
-    group.add_argument("--profile", help="AWS profile (default: from the AWS config)")
-    group.add_argument(
-        "--endpoint-url",
-        help="ECR endpoint, e.g. a local emulator (default: $AWS_ENDPOINT_URL_ECR)",
-    )
+    add_client_options(common.add_argument_group("AWS options"))
     common.add_argument(
         "--format",
         choices=("text", "json"),

@@ -4,11 +4,15 @@ Retries use botocore's "standard" mode: throttling errors, HTTP 5xx and
 `ServerException` are retried with exponential backoff and full jitter (up to 20 s
 between attempts), `MAX_ATTEMPTS` attempts in all (the first and 4 retries), so a few
 throttled or failed calls do not fail a run.
+
+`ClientFactory` is the shape of `make_client` that the command line calls, so tests
+can pass their own; `add_client_options` gives a command the options that feed it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import argparse
+from typing import TYPE_CHECKING, Protocol
 
 import boto3
 from botocore.config import Config
@@ -18,7 +22,13 @@ from ecr_archive.errors import translate
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-__all__ = ["MAX_ATTEMPTS", "USER_AGENT_EXTRA", "make_client"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "USER_AGENT_EXTRA",
+    "ClientFactory",
+    "add_client_options",
+    "make_client",
+]
 
 MAX_ATTEMPTS = 5
 """Attempts per ECR call, the first included (botocore's own default is 3)."""
@@ -51,3 +61,25 @@ def make_client(
         )
 
     return client
+
+
+class ClientFactory(Protocol):
+    """Builds an ECR client, like `make_client`."""
+
+    def __call__(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> ECRClient: ...
+
+
+def add_client_options(group: argparse._ArgumentGroup) -> None:
+    """Add `--region`, `--profile` and `--endpoint-url` to a command's options."""
+    group.add_argument("--region", help="AWS region (default: from the AWS config)")
+    group.add_argument("--profile", help="AWS profile (default: from the AWS config)")
+    group.add_argument(
+        "--endpoint-url",
+        help="ECR endpoint, e.g. a local emulator (default: $AWS_ENDPOINT_URL_ECR)",
+    )

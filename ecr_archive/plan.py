@@ -29,9 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from ecr_archive.client import make_client
+from ecr_archive.client import ClientFactory, add_client_options, make_client
 from ecr_archive.errors import translate
 from ecr_archive.images import ImageState, list_images
 from policies import (
@@ -69,16 +69,6 @@ _DEFAULT_EXPIRE_AFTER_DAYS = 365
 
 class PlanInputError(ValueError):
     """A policy, images or prices file that cannot be used; the message says why."""
-
-
-class _ClientFactory(Protocol):
-    def __call__(
-        self,
-        *,
-        region: str | None = None,
-        profile: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> ECRClient: ...
 
 
 def add_command(subparsers: Any) -> None:
@@ -142,12 +132,7 @@ def add_command(subparsers: Any) -> None:
     source.add_argument("--repository", metavar="NAME", help="read images from ECR")
     aws = command.add_argument_group("AWS options (with --repository)")
     aws.add_argument("--registry-id", help="account id of the registry")
-    aws.add_argument("--region", help="AWS region (default: from the AWS config)")
-    aws.add_argument("--profile", help="AWS profile (default: from the AWS config)")
-    aws.add_argument(
-        "--endpoint-url",
-        help="ECR endpoint, e.g. a local emulator (default: $AWS_ENDPOINT_URL_ECR)",
-    )
+    add_client_options(aws)
     command.add_argument(
         "--now",
         type=_moment,
@@ -380,7 +365,7 @@ def _prices(path: Path | None) -> Prices | None:
 def _client(args: argparse.Namespace) -> ECRClient:
     # `ecr-archive` puts its Runtime on the arguments; tests pass their own factory.
     runtime = getattr(args, "runtime", None)
-    factory: _ClientFactory = make_client if runtime is None else runtime.client_factory
+    factory: ClientFactory = make_client if runtime is None else runtime.client_factory
 
     return factory(
         region=args.region, profile=args.profile, endpoint_url=args.endpoint_url

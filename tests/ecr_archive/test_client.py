@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import pytest
 
 from ecr_archive import MAX_ATTEMPTS, ConfigurationError, make_client
+from ecr_archive.client import add_client_options
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +64,20 @@ def test_unknown_profile_is_a_configuration_error() -> None:
     """A profile that does not exist raises ConfigurationError, not a botocore error."""
     with pytest.raises(ConfigurationError, match="no-such-profile"):
         make_client(region="us-east-1", profile="no-such-profile")
+
+
+def test_client_options_are_the_keywords_of_make_client() -> None:
+    """`--region`, `--profile` and `--endpoint-url` parse into make_client's names."""
+    parser = argparse.ArgumentParser()
+    add_client_options(parser.add_argument_group("AWS options"))
+
+    args = parser.parse_args(
+        ["--region", "eu-west-1", "--profile", "ops", "--endpoint-url", "http://e"]
+    )
+
+    assert vars(args) == {
+        "region": "eu-west-1",
+        "profile": "ops",
+        "endpoint_url": "http://e",
+    }
+    assert vars(parser.parse_args([])) == dict.fromkeys(vars(args))
