@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import wait_for_rpcs
 
+from tests.support.mocks import MockedRun, config_text
 from tests.support.servicer import (
     PROVIDER_KEY,
     InProcessServicer,
@@ -146,40 +146,12 @@ class DynamicMocks(pulumi.runtime.Mocks):
         return found[0]
 
 
-class MockedProgram:
+class MockedProgram(MockedRun):
     """What a test holds while `dynamic_mocks()` is installed."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, mocks: DynamicMocks) -> None:
-        self.loop = loop
+        super().__init__(loop)
         self.mocks = mocks
-
-    def run(self, program: Callable[[], T]) -> T:
-        """Call `program`, then wait for every registration it started."""
-        result = program()
-        self.settle()
-
-        return result
-
-    def settle(self) -> None:
-        """Wait until every outstanding registration and output is done."""
-        self.loop.run_until_complete(wait_for_rpcs())
-
-    def resolve(self, value: pulumi.Output[T]) -> T | None:
-        """Return the plain value of an output (None when unknown)."""
-        result: T | None = self.loop.run_until_complete(value.future())
-
-        return result
-
-    def stack_outputs(self) -> dict[str, Any]:
-        """Return the program's exports as plain values."""
-        self.settle()
-        root = pulumi.runtime.get_root_resource()
-        exported: dict[str, Any] = getattr(root, "outputs", {})
-
-        return {
-            name: self.resolve(pulumi.Output.from_input(value))
-            for name, value in exported.items()
-        }
 
 
 def _quiet_check_failures(
@@ -190,10 +162,6 @@ def _quiet_check_failures(
     if isinstance(context.get("exception"), CheckFailedError):
         return
     loop.default_exception_handler(context)
-
-
-def _config_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 @contextmanager
@@ -213,7 +181,7 @@ def dynamic_mocks(
     `transport` defaults to a fresh `InProcessServicer`. Everything is reset on
     exit, even when the test fails.
     """
-    texts = {key: _config_text(value) for key, value in (config or {}).items()}
+    texts = {key: config_text(value) for key, value in (config or {}).items()}
     servicer = transport or InProcessServicer()
     configure_servicer(servicer, texts)
     mocks = DynamicMocks(

@@ -215,18 +215,11 @@ class RecordingMonitor(pulumi_mocks_module.MockMonitor):
         return response
 
 
-class PulumiHarness:
-    """What a test uses while its mocks are installed."""
+class MockedRun:
+    """The event loop a program runs on under mocks, and how to wait for it."""
 
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        monitor: RecordingMonitor,
-        mocks: RecordingMocks,
-    ) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.monitor = monitor
-        self.mocks = mocks
 
     def run(self, program: Callable[[], T]) -> T:
         """Call `program`, then wait until every registration it started is done."""
@@ -242,6 +235,31 @@ class PulumiHarness:
     def resolve(self, value: pulumi.Output[T]) -> T | None:
         """Return the plain value of an output (None when it is unknown)."""
         return self.loop.run_until_complete(value.future())
+
+    def stack_outputs(self) -> dict[str, Any]:
+        """Return the program's `pulumi.export`s as plain values."""
+        self.settle()
+        root = pulumi.runtime.get_root_resource()
+        exported: dict[str, Any] = getattr(root, "outputs", {})
+
+        return {
+            name: self.resolve(pulumi.Output.from_input(value))
+            for name, value in exported.items()
+        }
+
+
+class PulumiHarness(MockedRun):
+    """What a test uses while its mocks are installed."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        monitor: RecordingMonitor,
+        mocks: RecordingMocks,
+    ) -> None:
+        super().__init__(loop)
+        self.monitor = monitor
+        self.mocks = mocks
 
     def registrations(self) -> list[Registration]:
         """Return every registration, sorted by type and name."""
@@ -267,17 +285,6 @@ class PulumiHarness:
         """Return the resource graph without URNs or ids, for a snapshot."""
         return [registration.snapshot() for registration in self.registrations()]
 
-    def stack_outputs(self) -> dict[str, Any]:
-        """Return the program's `pulumi.export`s as plain values."""
-        self.settle()
-        root = pulumi.runtime.get_root_resource()
-        exported: dict[str, Any] = getattr(root, "outputs", {})
-
-        return {
-            name: self.resolve(pulumi.Output.from_input(value))
-            for name, value in exported.items()
-        }
-
 
 @contextmanager
 def pulumi_mocks(
@@ -296,7 +303,7 @@ def pulumi_mocks(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     pulumi.runtime.set_all_config(
-        {key: _config_text(value) for key, value in (config or {}).items()}, []
+        {key: config_text(value) for key, value in (config or {}).items()}, []
     )
     mocks = RecordingMocks(account_id)
     monitor = RecordingMonitor(mocks)
@@ -325,7 +332,8 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
-def _config_text(value: Any) -> str:
+def config_text(value: Any) -> str:
+    """Return a config value as the CLI stores it: text as is, the rest as JSON."""
     return value if isinstance(value, str) else json.dumps(value)
 
 
