@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from components._archive_purge import ArchivePurgeProvider
 from emulator import Emulator
-from tests.components.test_image_storage_class_provider import aws_env, stack_config
+from tests.components.test_image_storage_class_provider import stack_config
 from tests.support.servicer import (
     UNKNOWN,
     CreateOutcome,
@@ -30,8 +30,6 @@ from tests.support.servicer import (
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
-
-__all__ = ["aws_env"]
 
 pytestmark = pytest.mark.usefixtures("aws_env")
 

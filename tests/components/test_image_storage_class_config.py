@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from tests.components.test_image_storage_class_provider import (
-    REPO,
-    aws_env,
-    make_provider,
-)
+from tests.components.test_image_storage_class_provider import REPO, make_provider
 from tests.support.servicer import InProcessServicer, ProviderDriver
-
-__all__ = ["aws_env"]
 
 
 def test_a_named_profile_supplies_region_and_keys(

@@ -17,7 +17,6 @@ from components._image_storage_class_inputs import OUTPUT_NAMES
 from emulator import Emulator
 from tests.components.test_image_storage_class_provider import (
     REPO,
-    aws_env,
     calls,
     make_provider,
     stack_config,
@@ -26,8 +25,6 @@ from tests.support.dynamic_mocks import CheckFailedError, dynamic_mocks
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
-
-__all__ = ["aws_env"]
 
 pytestmark = pytest.mark.usefixtures("aws_env")
 

@@ -25,21 +25,7 @@ PROJECT = "ecr-archive-image-rollback"
 REPO = "shop/checkout"
 RELEASES = ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0"]
 
-
-@pytest.fixture(autouse=True)
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Dummy credentials, and nothing else from the machine's AWS setup."""
-    for name in (
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_ECR",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+pytestmark = pytest.mark.usefixtures("aws_env")
 
 
 @pytest.fixture

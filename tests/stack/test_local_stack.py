@@ -22,7 +22,6 @@ from botocore.exceptions import ClientError
 from components._archive_purge import ArchivePurgeProvider
 from emulator import Emulator
 from policies import archive_then_expire
-from tests.components.test_image_storage_class_provider import aws_env
 from tests.support.dynamic_mocks import DynamicCall, MockedProgram
 from tests.support.endpoint_mocks import endpoint_mocks
 from tests.support.servicer import (
@@ -33,8 +32,6 @@ from tests.support.servicer import (
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
-
-__all__ = ["aws_env"]
 
 pytestmark = pytest.mark.usefixtures("aws_env")
 
