@@ -1,8 +1,11 @@
 """Fixtures shared by every test folder."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.mocks import PulumiHarness, pulumi_mocks
 
 
 @pytest.fixture
@@ -22,3 +25,10 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+
+
+@pytest.fixture
+def harness() -> Iterator[PulumiHarness]:
+    """Pulumi's mocks, recording every registration, installed for one test."""
+    with pulumi_mocks() as installed:
+        yield installed

@@ -1,7 +1,6 @@
 """ArchivedRepository under Pulumi mocks: resource graph, defaults, inputs, outputs."""
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -11,18 +10,16 @@ from syrupy.assertion import SnapshotAssertion
 import components
 from components import ArchivedRepository, ArchivedRepositoryArgs
 from policies import LifecyclePolicy, Rule, archive_then_expire
-from tests.support.mocks import ACCOUNT_ID, PulumiHarness, pulumi_mocks
+from tests.support.mocks import (
+    ACCOUNT_ID,
+    COMPONENT,
+    LIFECYCLE,
+    PURGE,
+    REPOSITORY,
+    PulumiHarness,
+)
 
-REPOSITORY = "aws:ecr/repository:Repository"
-LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-COMPONENT = "ecr-archive:index:ArchivedRepository"
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-
-
-@pytest.fixture
-def harness() -> Iterator[PulumiHarness]:
-    with pulumi_mocks() as installed:
-        yield installed
 
 
 def _graph_without_policy_text(
@@ -226,9 +223,6 @@ def test_public_surface_exports_the_component() -> None:
         assert name in components.__all__
     assert "pull_time_update_exclusions" in components.__all__
     assert components.ArchivedRepository is ArchivedRepository
-
-
-PURGE = "pulumi-python:dynamic/ecr:ArchivedImagePurge"
 
 
 @pytest.mark.parametrize("force_delete", [True, False])

@@ -1,21 +1,13 @@
 """ArchivedRepository rejects bad arguments before registering anything."""
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from components import ArchivedRepository
 from policies import PolicyError, archive_then_expire
-from tests.support.mocks import PulumiHarness, pulumi_mocks
-
-
-@pytest.fixture
-def harness() -> Iterator[PulumiHarness]:
-    with pulumi_mocks() as installed:
-        yield installed
-
+from tests.support.mocks import PulumiHarness
 
 # (arguments, words the message must contain)
 POLICY_PROBLEMS: list[tuple[dict[str, Any], str]] = [

@@ -1,24 +1,18 @@
 """ArchivedRepository in larger stacks: providers, transforms, aliases, protect."""
 
-from collections.abc import Iterator
-
 import pulumi
 import pulumi_aws as aws
 import pytest
 
 from components import ArchivedRepository
-from tests.support.mocks import ACCOUNT_ID, PulumiHarness, pulumi_mocks
-
-REPOSITORY = "aws:ecr/repository:Repository"
-LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-COMPONENT = "ecr-archive:index:ArchivedRepository"
-PURGE = "pulumi-python:dynamic/ecr:ArchivedImagePurge"
-
-
-@pytest.fixture
-def harness() -> Iterator[PulumiHarness]:
-    with pulumi_mocks() as installed:
-        yield installed
+from tests.support.mocks import (
+    ACCOUNT_ID,
+    COMPONENT,
+    LIFECYCLE,
+    PURGE,
+    REPOSITORY,
+    PulumiHarness,
+)
 
 
 def _children(harness: PulumiHarness, name: str) -> list[str | None]:

@@ -6,14 +6,18 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from tests.support.mocks import ACCOUNT_ID, PulumiHarness, pulumi_mocks
+from tests.support.mocks import (
+    ACCOUNT_ID,
+    EXCLUSION,
+    LIFECYCLE,
+    REPOSITORY,
+    PulumiHarness,
+    pulumi_mocks,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # image-rollback drives a dynamic provider and has its own test module.
 OWN_TESTS = {"image-rollback"}
-REPOSITORY = "aws:ecr/repository:Repository"
-LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-EXCLUSION = "aws:ecr/pullTimeUpdateExclusion:PullTimeUpdateExclusion"
 
 
 def _examples() -> list[str]:

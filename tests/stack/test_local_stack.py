@@ -24,6 +24,7 @@ from emulator import Emulator
 from policies import archive_then_expire
 from tests.support.dynamic_mocks import DynamicCall, MockedProgram
 from tests.support.endpoint_mocks import endpoint_mocks
+from tests.support.mocks import PURGE
 from tests.support.servicer import (
     InProcessServicer,
     ProviderDriver,
@@ -38,7 +39,6 @@ pytestmark = pytest.mark.usefixtures("aws_env")
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "__main__.py"
 LOCAL_STACK = ROOT / "Pulumi.local.yaml"
-PURGE = "pulumi-python:dynamic/ecr:ArchivedImagePurge"
 REPOSITORIES = ("local/api", "local/worker")
 
 

@@ -1,23 +1,15 @@
 """pull_time_update_exclusions: one registry resource per principal, checked first."""
 
 import re
-from collections.abc import Iterator
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 
 from components import pull_time_update_exclusions
-from tests.support.mocks import PulumiHarness, pulumi_mocks
+from tests.support.mocks import EXCLUSION, PulumiHarness
 
-EXCLUSION = "aws:ecr/pullTimeUpdateExclusion:PullTimeUpdateExclusion"
 SCANNER = "arn:aws:iam::123456789012:role/image-scanner"
-
-
-@pytest.fixture
-def harness() -> Iterator[PulumiHarness]:
-    with pulumi_mocks() as installed:
-        yield installed
 
 
 def test_each_principal_gets_a_resource_named_after_it(harness: PulumiHarness) -> None:

@@ -34,14 +34,12 @@ from tests.support.dynamic_mocks import (
     MockedProgram,
     dynamic_mocks,
 )
+from tests.support.mocks import LIFECYCLE, REPOSITORY
 from tests.support.servicer import Transport
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
     from mypy_boto3_ecr.type_defs import CreateRepositoryRequestTypeDef
-
-REPOSITORY = "aws:ecr/repository:Repository"
-LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class EndpointMocks(pulumi.runtime.Mocks):
         inputs = dict(args.inputs)
         if args.typ == REPOSITORY:
             return self._repository(args.name, inputs)
-        if args.typ == LIFECYCLE_POLICY:
+        if args.typ == LIFECYCLE:
             return self._lifecycle_policy(args.name, inputs)
 
         return f"{args.name}-id", inputs
@@ -110,7 +108,7 @@ class EndpointMocks(pulumi.runtime.Mocks):
             repositoryName=inputs["repository"],
             lifecyclePolicyText=inputs["policy"],
         )
-        self._record(LIFECYCLE_POLICY, name, "PutLifecyclePolicy")
+        self._record(LIFECYCLE, name, "PutLifecyclePolicy")
 
         return response["repositoryName"], {
             **inputs,

@@ -31,6 +31,13 @@ DEFAULT_REGION = "us-east-1"
 PROJECT = "ecr-archive"
 STACK = "dev"
 
+# Type tokens of the resources the tests look up among the registrations.
+REPOSITORY = "aws:ecr/repository:Repository"
+LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+EXCLUSION = "aws:ecr/pullTimeUpdateExclusion:PullTimeUpdateExclusion"
+COMPONENT = "ecr-archive:index:ArchivedRepository"
+PURGE = "pulumi-python:dynamic/ecr:ArchivedImagePurge"
+
 T = TypeVar("T")
 
 
