@@ -10,6 +10,7 @@ them, and ECR's error shape, from the ECR service model in botocore.
 """
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from moto.core.responses import ActionResult
@@ -119,12 +120,8 @@ class ArchiveEcrResponse(ECRResponse):
             if status_filter.admits(record.status)
             and _tag_status_admits(tag_status, image)
         ]
-        page, token = paginate(details, max_results, self._get_param("nextToken"))
-        result: dict[str, Any] = {"imageDetails": page}
-        if token:
-            result["nextToken"] = token
 
-        return ActionResult(result)
+        return self._paged("imageDetails", details)
 
     def list_images(self) -> ActionResult:
         """List image ids, ACTIVE images only unless filter.imageStatus widens it."""
@@ -142,14 +139,8 @@ class ArchiveEcrResponse(ECRResponse):
             )
             if not image.image_tags:
                 ids.append({"imageDigest": image.image_digest})
-        page, token = paginate(
-            ids, self._get_param("maxResults"), self._get_param("nextToken")
-        )
-        result: dict[str, Any] = {"imageIds": page}
-        if token:
-            result["nextToken"] = token
 
-        return ActionResult(result)
+        return self._paged("imageIds", ids)
 
     def batch_get_image(self) -> ActionResult:
         """Return manifests of ACTIVE images and record the pull.
@@ -390,10 +381,18 @@ class ArchiveEcrResponse(ECRResponse):
     def list_pull_time_update_exclusions(self) -> ActionResult:
         """List the principals excluded from pull-time updates, oldest first."""
         arns = sorted(self._exclusions(), key=self._exclusions().__getitem__)
+
+        return self._paged("pullTimeUpdateExclusions", arns)
+
+    def _paged(self, key: str, items: Sequence[Any]) -> ActionResult:
+        """Answer with one page of `items` under `key`, and `nextToken` if more remain.
+
+        The page is the one the request's maxResults and nextToken ask for.
+        """
         page, token = paginate(
-            arns, self._get_param("maxResults"), self._get_param("nextToken")
+            items, self._get_param("maxResults"), self._get_param("nextToken")
         )
-        reply: dict[str, Any] = {"pullTimeUpdateExclusions": page}
+        reply: dict[str, Any] = {key: page}
         if token:
             reply["nextToken"] = token
 
