@@ -115,22 +115,30 @@ def _archive(emulator: Emulator) -> None:
     driver.create(_inputs(driver, storage_class="ARCHIVE"))
 
 
+def _fresh(
+    emulator: Emulator, *, archived: bool = False, **inputs: Any
+) -> tuple[ProviderDriver, dict[str, Any]]:
+    """Reset the emulator to one image, `v1` (archived if asked); check `inputs`."""
+    emulator.reset()
+    if archived:
+        _archive(emulator)
+    else:
+        emulator.push_image(REPO, "v1")
+    driver = _driver(emulator)
+
+    return driver, _inputs(driver, **inputs)
+
+
 def measure(emulator: Emulator) -> list[Measurement]:
     """Run each provider operation once on a fresh emulator state."""
     results: list[Measurement] = []
 
-    emulator.reset()
-    emulator.push_image(REPO, "v1")
-    driver = _driver(emulator)
-    news = _inputs(driver, storage_class="STANDARD")
+    driver, news = _fresh(emulator, storage_class="STANDARD")
     results.append(
         _measure(emulator, "create, no change", 1, lambda: driver.create(news))
     )
 
-    emulator.reset()
-    emulator.push_image(REPO, "v1")
-    driver = _driver(emulator)
-    news = _inputs(driver, storage_class="ARCHIVE")
+    driver, news = _fresh(emulator, storage_class="ARCHIVE")
     created = driver.create(news)
     results.append(
         _measure(
@@ -160,34 +168,24 @@ def measure(emulator: Emulator) -> list[Measurement]:
         )
     )
 
-    emulator.reset()
-    emulator.push_image(REPO, "v1")
-    driver = _driver(emulator)
-    news = _inputs(driver, storage_class="ARCHIVE")
+    driver, news = _fresh(emulator, storage_class="ARCHIVE")
     results.append(
         _measure(emulator, "create, archive", 2, lambda: driver.create(news))
     )
 
-    emulator.reset()
-    _archive(emulator)
-    driver = _driver(emulator)
-    news = _inputs(driver, storage_class="STANDARD")
+    driver, news = _fresh(emulator, archived=True, storage_class="STANDARD")
     results.append(
         _measure(emulator, "create, restore + wait", 3, lambda: driver.create(news))
     )
 
-    emulator.reset()
-    _archive(emulator)
-    driver = _driver(emulator)
-    news = _inputs(driver, storage_class="STANDARD", wait_for_active=False)
+    driver, news = _fresh(
+        emulator, archived=True, storage_class="STANDARD", wait_for_active=False
+    )
     results.append(
         _measure(emulator, "create, restore, no wait", 2, lambda: driver.create(news))
     )
 
-    emulator.reset()
-    emulator.push_image(REPO, "v1")
-    driver = _driver(emulator)
-    news = _inputs(driver, storage_class="ARCHIVE", on_delete="restore")
+    driver, news = _fresh(emulator, storage_class="ARCHIVE", on_delete="restore")
     created = driver.create(news)
     results.append(
         _measure(
