@@ -12,6 +12,7 @@ can pass their own; `add_client_options` gives a command the options that feed i
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING, Protocol
 
 import boto3
@@ -45,15 +46,19 @@ def make_client(
 ) -> ECRClient:
     """Return an ECR client with standard retries and the ecr-archive user agent.
 
-    `region` and `profile` default to boto3's usual sources (environment, config
-    files); `endpoint_url` defaults to `AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL`
-    when set, then to the public endpoint. Raises `ConfigurationError` for an
+    `region` defaults to AWS_REGION, then to boto3's usual sources
+    (AWS_DEFAULT_REGION, the profile); `profile` to boto3's; `endpoint_url` to
+    `AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` when set, then to the public
+    endpoint. Raises `ConfigurationError` for an
     unknown profile or a missing region.
     """
     config = Config(
         retries={"mode": "standard", "total_max_attempts": max_attempts},
         user_agent_extra=USER_AGENT_EXTRA,
     )
+    # botocore reads AWS_DEFAULT_REGION only; the other SDKs, the AWS CLI v2 and
+    # pulumi-aws also read AWS_REGION.
+    region = region or os.environ.get("AWS_REGION") or None
     with translate("CreateClient"):
         session = boto3.session.Session(profile_name=profile, region_name=region)
         client: ECRClient = session.client(

@@ -355,13 +355,21 @@ def translate(operation: str) -> Iterator[None]:
         yield
     except boto_errors.ClientError as exc:
         raise _from_client_error(exc, operation) from exc
+    except boto_errors.NoRegionError as exc:
+        message = (
+            f"{operation}: no AWS region is set; pass --region, or set AWS_REGION "
+            "or a region in the AWS profile"
+        )
+        raise ConfigurationError(message) from exc
     except (
         boto_errors.NoCredentialsError,
         boto_errors.PartialCredentialsError,
-        boto_errors.NoRegionError,
         boto_errors.ProfileNotFound,
     ) as exc:
-        message = f"{operation}: {exc}. Configure AWS credentials and a region."
+        message = (
+            f"{operation}: {str(exc).rstrip('.')}; configure AWS credentials "
+            "(a profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role)"
+        )
         raise ConfigurationError(message) from exc
     except (boto_errors.ConnectionError, boto_errors.HTTPClientError) as exc:
         message = f"{operation}: {exc}. Check --endpoint-url, --region and the network."

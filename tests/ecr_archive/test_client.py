@@ -81,3 +81,37 @@ def test_client_options_are_the_keywords_of_make_client() -> None:
         "endpoint_url": "http://e",
     }
     assert vars(parser.parse_args([])) == dict.fromkeys(vars(args))
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"AWS_REGION": "eu-central-1"}, "eu-central-1"),
+        ({"AWS_DEFAULT_REGION": "ap-south-1"}, "ap-south-1"),
+        (
+            {"AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "ap-south-1"},
+            "eu-central-1",
+        ),
+    ],
+)
+def test_client_takes_the_region_from_aws_region_then_aws_default_region(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+) -> None:
+    """AWS_REGION counts as it does for the AWS CLI and pulumi-aws."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    assert make_client().meta.region_name == expected
+
+
+def test_missing_region_says_how_to_set_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without any region the error names the flag and the variable to set."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+
+    with pytest.raises(ConfigurationError, match="pass --region, or set AWS_REGION"):
+        make_client()
