@@ -1,4 +1,4 @@
-"""The image-rollback example, run under mocks with its provider really running.
+"""The image_rollback example, run under mocks with its provider really running.
 
 The program's ImageStorageClass resources go through the provider servicer to the
 local ECR endpoint, so these tests see the images archived and restored as a
@@ -19,8 +19,8 @@ from tests.support.dynamic_mocks import MockedProgram, dynamic_mocks
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "image-rollback"
-PROGRAM = EXAMPLE / "image_rollback.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "image_rollback"
+PROGRAM = EXAMPLE / "__main__.py"
 PROJECT = "ecr-archive-image-rollback"
 REPO = "shop/checkout"
 RELEASES = ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0"]
@@ -65,12 +65,12 @@ def statuses(emulator: Emulator, digests: dict[str, str]) -> dict[str, str]:
     return {tag: str(emulator.image_status(REPO, d)) for tag, d in digests.items()}
 
 
-def test_the_example_is_a_pulumi_project_with_a_named_program() -> None:
-    """Pulumi.yaml names the program file the tests run."""
+def test_the_example_is_a_pulumi_project_with_the_program_the_tests_run() -> None:
+    """Pulumi.yaml sits beside the `__main__.py` the tests run, as Pulumi expects."""
     project = (EXAMPLE / "Pulumi.yaml").read_text()
 
     assert f"name: {PROJECT}" in project
-    assert f"main: {PROGRAM.name}" in project
+    assert "main:" not in project
     assert PROGRAM.is_file()
 
 

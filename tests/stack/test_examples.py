@@ -16,8 +16,8 @@ from tests.support.mocks import (
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-# image-rollback drives a dynamic provider and has its own test module.
-OWN_TESTS = {"image-rollback"}
+# image_rollback drives a dynamic provider and has its own test module.
+OWN_TESTS = {"image_rollback"}
 
 
 def _examples() -> list[str]:
