@@ -12,22 +12,29 @@ T = TypeVar("T")
 #: What ECR returns per page when the request sets no maxResults.
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+#: GetLifecyclePolicyPreview's ceiling on maxResults in the ECR service model.
+MAX_PREVIEW_PAGE_SIZE = 100
 _TOKEN_PREFIX = "ecr-emulator:"
 
 
 def paginate(
-    items: Sequence[T], max_results: int | None, next_token: str | None
+    items: Sequence[T],
+    max_results: int | None,
+    next_token: str | None,
+    *,
+    max_page_size: int = MAX_PAGE_SIZE,
 ) -> tuple[list[T], str | None]:
     """Return one page of `items` and the token for the next page, if any.
 
-    Raises InvalidParameterException for a maxResults outside 1..1000 or a token
-    this emulator did not issue.
+    Raises InvalidParameterException for a maxResults outside 1..`max_page_size`
+    (1000 for the image lists, 100 for the lifecycle preview) or a token this
+    emulator did not issue.
     """
     size = DEFAULT_PAGE_SIZE if max_results is None else int(max_results)
-    if not 1 <= size <= MAX_PAGE_SIZE:
+    if not 1 <= size <= max_page_size:
         msg = (
             "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-            f"'Member must have value between 1 and {MAX_PAGE_SIZE}'"
+            f"'Member must have value between 1 and {max_page_size}'"
         )
         raise InvalidParameterException(msg)
     start = _decode(next_token) if next_token else 0

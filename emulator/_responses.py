@@ -36,7 +36,7 @@ from emulator._errors import (
 )
 from emulator._lifecycle import check_policy_text, preview_results, preview_summary
 from emulator._manifest import layer_digests
-from emulator._pagination import paginate
+from emulator._pagination import MAX_PREVIEW_PAGE_SIZE, paginate
 from emulator._registry import Registry
 from emulator._state import ImageRecord, ImageStatus, StatusFilter
 
@@ -44,6 +44,9 @@ _TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
 _DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 #: ECR's quota of principals excluded from pull-time updates, per registry.
 MAX_PULL_TIME_EXCLUSIONS = 100
+#: The most imageIds one request may name (DescribeImages, BatchGetImage,
+#: BatchDeleteImage, GetLifecyclePolicyPreview), per the ECR service model.
+MAX_IMAGE_IDS = 100
 
 
 class ArchiveEcrResponse(ECRResponse):
@@ -95,16 +98,9 @@ class ArchiveEcrResponse(ECRResponse):
         applies.
         """
         repo = self._repository()
-        image_ids = self._get_param("imageIds")
-        max_results = self._get_param("maxResults")
+        image_ids = self._image_ids()
         status_filter, tag_status = self._filters()
         if image_ids:
-            if max_results is not None:
-                msg = (
-                    "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-                    "'maxResults cannot be used together with imageIds'"
-                )
-                raise InvalidParameterException(msg)
             chosen = self._explicit_images(repo, image_ids)
             explicit_filter = status_filter if self._has_status_filter() else None
             details = [
@@ -154,7 +150,7 @@ class ArchiveEcrResponse(ECRResponse):
         excluded = self._principal() in self._exclusions()
         images: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
-        for image_id in self._get_param("imageIds") or []:
+        for image_id in self._image_ids():
             invalid = _invalid_id_failure(image_id)
             found = None if invalid else _lookup(self.registry, repo, image_id)
             if found is None or found[1].status is not ImageStatus.ACTIVE:
@@ -231,7 +227,7 @@ class ArchiveEcrResponse(ECRResponse):
         repo = self._repository()
         deleted: list[dict[str, str]] = []
         failures: list[dict[str, Any]] = []
-        for image_id in self._get_param("imageIds") or []:
+        for image_id in self._image_ids():
             failure = _invalid_id_failure(image_id)
             image = None
             if failure is None:
@@ -335,10 +331,14 @@ class ArchiveEcrResponse(ECRResponse):
         chosen = _preview_subset(
             results,
             (self._get_param("filter") or {}).get("tagStatus", "ANY"),
-            self._get_param("imageIds") or [],
+            self._image_ids(),
         )
-        max_results = self._get_param("maxResults")
-        page, token = paginate(chosen, max_results, self._get_param("nextToken"))
+        page, token = paginate(
+            chosen,
+            self._get_param("maxResults"),
+            self._get_param("nextToken"),
+            max_page_size=MAX_PREVIEW_PAGE_SIZE,
+        )
         reply: dict[str, Any] = {
             "registryId": repo.registry_id,
             "repositoryName": repo.name,
@@ -397,6 +397,28 @@ class ArchiveEcrResponse(ECRResponse):
             reply["nextToken"] = token
 
         return ActionResult(reply)
+
+    def _image_ids(self) -> list[dict[str, str]]:
+        """The request's imageIds, at most MAX_IMAGE_IDS, never with maxResults.
+
+        The ECR service model caps the list at 100 entries, and the API reference
+        says maxResults cannot be used when images are named by imageIds.
+        """
+        image_ids: list[dict[str, str]] = self._get_param("imageIds") or []
+        if len(image_ids) > MAX_IMAGE_IDS:
+            msg = (
+                "Invalid parameter at 'imageIds' failed to satisfy constraint: "
+                f"'Member must have length less than or equal to {MAX_IMAGE_IDS}'"
+            )
+            raise InvalidParameterException(msg)
+        if image_ids and self._get_param("maxResults") is not None:
+            msg = (
+                "Invalid parameter at 'maxResults' failed to satisfy constraint: "
+                "'maxResults cannot be used together with imageIds'"
+            )
+            raise InvalidParameterException(msg)
+
+        return image_ids
 
     def _principal(self) -> str | None:
         """The IAM user or role ARN behind the request's access key, if known."""
