@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_ecr import ECRClient
+from mypy_boto3_ecr.type_defs import ImageIdentifierTypeDef
 
 from emulator import Emulator
 from tests.emulator.conftest import REPOSITORY
@@ -29,7 +30,7 @@ ARCHIVE_AFTER_PUSH = {
     "action": {"type": "transition", "targetStorageClass": "archive"},
 }
 
-Call = Callable[[ECRClient, list[dict[str, str]]], Any]
+Call = Callable[[ECRClient, list[ImageIdentifierTypeDef]], Any]
 
 CALLS: dict[str, Call] = {
     "DescribeImages": lambda client, ids: client.describe_images(
@@ -47,7 +48,7 @@ CALLS: dict[str, Call] = {
 }
 
 
-def _tags(count: int) -> list[dict[str, str]]:
+def _tags(count: int) -> list[ImageIdentifierTypeDef]:
     return [{"imageTag": f"v{number}"} for number in range(count)]
 
 
