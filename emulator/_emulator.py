@@ -190,10 +190,17 @@ class Emulator:
         and the layer sizes, so the same arguments give the same digest.
         `layer_sizes` sets each layer's size, `size` makes one layer of that many
         bytes (1 MiB by default); imageSizeInBytes is their sum. `pushed_at`
-        overrides imagePushedAt (the emulator clock by default). The repository is
-        created first if missing, unless `create_repository` is false. The push does
-        not go through HTTP and is not counted.
+        overrides imagePushedAt (the emulator clock by default) and must be
+        timezone-aware, like every time the emulator keeps; a naive one raises
+        ValueError. The repository is created first if missing, unless
+        `create_repository` is false. The push does not go through HTTP and is not
+        counted.
         """
+        if pushed_at is not None and pushed_at.utcoffset() is None:
+            msg = (
+                f"pushed_at {pushed_at.isoformat()} has no time zone; pass an aware one"
+            )
+            raise ValueError(msg)
         sizes = layer_sizes or [DEFAULT_LAYER_SIZE if size is None else size]
         with self.registry.lock:
             repo = self._push_target(
