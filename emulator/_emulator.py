@@ -242,7 +242,7 @@ class Emulator:
             account or default_account(), region or self.region
         )
         if create_repository and repository_name not in backend.repositories:
-            backend.create_repository(
+            created = backend.create_repository(
                 repository_name=repository_name,
                 registry_id=None,
                 encryption_config={"encryptionType": "AES256"},
@@ -250,6 +250,7 @@ class Emulator:
                 image_tag_mutability="MUTABLE",
                 tags=[],
             )
+            created.created_at = self.clock.now()
 
         return self.registry.repository(
             backend.account_id, backend.region_name, repository_name

@@ -69,6 +69,13 @@ class ArchiveEcrResponse(ECRResponse):
             self._get_param("registryId"),
         )
 
+    def create_repository(self) -> ActionResult:
+        """Create a repository, its createdAt read from the emulator clock."""
+        result = super().create_repository()
+        self._repository().created_at = self.registry.clock.now()
+
+        return result
+
     def update_image_storage_class(self) -> ActionResult:
         """Archive an ACTIVE image or start restoring an ARCHIVED one."""
         repo = self._repository()
@@ -282,6 +289,16 @@ class ArchiveEcrResponse(ECRResponse):
     def get_lifecycle_policy(self) -> ActionResult:
         """Return the stored lifecycle policy text as it was put."""
         result: dict[str, Any] = self.ecr_backend.get_lifecycle_policy(
+            registry_id=self._get_param("registryId"),
+            repository_name=self._get_param("repositoryName"),
+        )
+        result["lastEvaluatedAt"] = self.registry.clock.now()
+
+        return ActionResult(result)
+
+    def delete_lifecycle_policy(self) -> ActionResult:
+        """Delete the stored lifecycle policy; lastEvaluatedAt is emulator time."""
+        result: dict[str, Any] = self.ecr_backend.delete_lifecycle_policy(
             registry_id=self._get_param("registryId"),
             repository_name=self._get_param("repositoryName"),
         )
