@@ -255,8 +255,20 @@ class Registry:
         raise RepositoryNotEmptyArchivedError(repo, len(held))
 
     def prune(self, account: str, region: str) -> None:
-        """Drop the records of images moto no longer holds."""
+        """Drop the records of images moto no longer holds.
+
+        The lifecycle previews of repositories it no longer holds go too: a
+        repository created again under the same name starts without one.
+        """
         backend = self.backend(account, region)
+        previewed = [
+            key
+            for key in self.previews
+            if key[:2] == (account, region) and key[2] not in backend.repositories
+        ]
+        for repository in previewed:
+            del self.previews[repository]
+
         live = {
             _key(repo, image.image_digest)
             for repo in backend.repositories.values()
