@@ -345,11 +345,7 @@ class ArchiveEcrResponse(ECRResponse):
             )
             raise LifecyclePolicyPreviewNotFoundError(msg)
         results: list[dict[str, Any]] = preview["results"]
-        chosen = _preview_subset(
-            results,
-            (self._get_param("filter") or {}).get("tagStatus", "ANY"),
-            self._image_ids(),
-        )
+        chosen = _preview_subset(results, self._tag_status(), self._image_ids())
         page, token = paginate(
             chosen,
             self._get_param("maxResults"),
@@ -462,7 +458,6 @@ class ArchiveEcrResponse(ECRResponse):
     def _filters(self) -> tuple[StatusFilter, str]:
         image_filter = self._get_param("filter") or {}
         raw_status = image_filter.get("imageStatus", StatusFilter.ACTIVE.value)
-        tag_status = image_filter.get("tagStatus", "ANY")
         if raw_status not in StatusFilter.__members__:
             msg = (
                 "Invalid parameter at 'filter.imageStatus' failed to satisfy "
@@ -470,6 +465,16 @@ class ArchiveEcrResponse(ECRResponse):
                 "[ACTIVE, ARCHIVED, ACTIVATING, ANY]'"
             )
             raise InvalidParameterException(msg)
+
+        return StatusFilter(raw_status), self._tag_status()
+
+    def _tag_status(self) -> str:
+        """The request's filter.tagStatus (ANY when absent), one of ECR's values.
+
+        botocore does not check enum values, so a lower-case "tagged" reaches the
+        endpoint, and ECR refuses it rather than reading it as something else.
+        """
+        tag_status: str = (self._get_param("filter") or {}).get("tagStatus", "ANY")
         if tag_status not in _TAG_STATUSES:
             msg = (
                 "Invalid parameter at 'filter.tagStatus' failed to satisfy "
@@ -478,7 +483,7 @@ class ArchiveEcrResponse(ECRResponse):
             )
             raise InvalidParameterException(msg)
 
-        return StatusFilter(raw_status), tag_status
+        return tag_status
 
     def _explicit_images(
         self, repo: Repository, image_ids: list[dict[str, str]]

@@ -1,9 +1,10 @@
-"""Request sizes the ECR service model caps, which botocore does not check itself.
+"""Request values the ECR service model constrains and botocore does not check.
 
 botocore validates the lower bound of a list or a number but not its upper bound,
-so these limits reach the endpoint: DescribeImages, BatchGetImage, BatchDeleteImage
-and GetLifecyclePolicyPreview name at most 100 imageIds, and
-GetLifecyclePolicyPreview pages at most 100 results (`maxResults` 1 to 100).
+nor enum values, so these limits reach the endpoint: DescribeImages, BatchGetImage,
+BatchDeleteImage and GetLifecyclePolicyPreview name at most 100 imageIds;
+GetLifecyclePolicyPreview pages at most 100 results (`maxResults` 1 to 100) and
+takes `filter.tagStatus` TAGGED, UNTAGGED or ANY.
 """
 
 import json
@@ -118,3 +119,19 @@ def test_preview_refuses_max_results_with_image_ids(
         )
 
     assert caught.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+@pytest.mark.parametrize("tag_status", ["tagged", "UNKNOWN"])
+def test_preview_refuses_a_tag_status_ecr_does_not_know(
+    full_repository: ECRClient, tag_status: str
+) -> None:
+    """filter.tagStatus outside TAGGED, UNTAGGED, ANY is refused, not misread."""
+    with pytest.raises(ClientError) as caught:
+        full_repository.get_lifecycle_policy_preview(
+            repositoryName=REPOSITORY,
+            filter={"tagStatus": tag_status},  # type: ignore[typeddict-item]
+        )
+
+    error = caught.value.response["Error"]
+    assert error["Code"] == "InvalidParameterException"
+    assert "filter.tagStatus" in error["Message"]
