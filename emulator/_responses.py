@@ -44,6 +44,12 @@ _TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
 _DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 #: ECR's quota of principals excluded from pull-time updates, per registry.
 MAX_PULL_TIME_EXCLUSIONS = 100
+#: principalArn of the pull-time exclusion operations, per the ECR service model: an
+#: IAM role or user, at most 200 characters.
+_PRINCIPAL_ARN = re.compile(
+    r"arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\w+=,.@-]+(/[\w+=,.@-]+)*"
+)
+_PRINCIPAL_ARN_MAX_LENGTH = 200
 #: The most imageIds one request may name (DescribeImages, BatchGetImage,
 #: BatchDeleteImage, GetLifecyclePolicyPreview), per the ECR service model.
 MAX_IMAGE_IDS = 100
@@ -368,7 +374,7 @@ class ArchiveEcrResponse(ECRResponse):
     def register_pull_time_update_exclusion(self) -> ActionResult:
         """Record a principal whose pulls should not refresh lastRecordedPullTime."""
         exclusions = self._exclusions()
-        arn = self._get_param("principalArn")
+        arn = self._principal_arn()
         if arn in exclusions:
             msg = f"The principal '{arn}' is already excluded from pull time updates"
             raise ExclusionAlreadyExistsError(msg)
@@ -384,7 +390,7 @@ class ArchiveEcrResponse(ECRResponse):
 
     def deregister_pull_time_update_exclusion(self) -> ActionResult:
         """Forget a principal excluded from pull-time updates."""
-        arn = self._get_param("principalArn")
+        arn = self._principal_arn()
         if self._exclusions().pop(arn, None) is None:
             msg = f"The principal '{arn}' is not excluded from pull time updates"
             raise ExclusionNotFoundError(msg)
@@ -432,6 +438,27 @@ class ArchiveEcrResponse(ECRResponse):
             raise InvalidParameterException(msg)
 
         return image_ids
+
+    def _principal_arn(self) -> str:
+        """The request's principalArn: an IAM role or user ARN, as ECR requires.
+
+        botocore does not check the pattern, so a group, an account root or a bare
+        name reaches the endpoint, and ECR refuses it.
+        """
+        arn = self._get_param("principalArn")
+        valid = (
+            isinstance(arn, str)
+            and len(arn) <= _PRINCIPAL_ARN_MAX_LENGTH
+            and _PRINCIPAL_ARN.fullmatch(arn) is not None
+        )
+        if not valid:
+            msg = (
+                "Invalid parameter at 'principalArn' failed to satisfy constraint: "
+                "'Member must be the ARN of an IAM role or user'"
+            )
+            raise InvalidParameterException(msg)
+
+        return str(arn)
 
     def _principal(self) -> str | None:
         """The IAM user or role ARN behind the request's access key, if known."""
