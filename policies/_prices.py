@@ -47,7 +47,8 @@ class Prices:
 
     def __post_init__(self) -> None:
         problems = []
-        if self.standard_per_gb_month < 0 or self.restore_per_gb < 0:
+        rates = [rate for _, rate in self.archive_tiers]
+        if min([self.standard_per_gb_month, self.restore_per_gb, *rates]) < 0:
             problems.append("prices cannot be negative")
         if self.archive_minimum_days < 0:
             problems.append("archive_minimum_days cannot be negative")

@@ -292,6 +292,8 @@ def test_prices_read_from_json_keep_unnamed_defaults() -> None:
     "bad",
     [
         {"standard_per_gb_month": -1},
+        {"restore_per_gb": -0.01},
+        {"archive_tiers": [[100, 0.1], [None, -0.07]]},
         {"archive_tiers": [[100, 0.1]]},
         {"archive_tiers": [[100, 0.1], [50, 0.05], [None, 0.01]]},
         {"archive_minimum_days": -3},
