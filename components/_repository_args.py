@@ -32,7 +32,8 @@ _MAX_EXCLUSION_WILDCARDS = 2
 
 _KMS_KEY_ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+")
 
-_POLICY_OPTIONS = (
+# The arguments that `lifecycle_policy` replaces.
+POLICY_OPTIONS = (
     "archive_after_days",
     "expire_after_days",
     "protected_tags",
@@ -211,7 +212,7 @@ def _repository_name(resource_name: str, given: Mapping[str, Any]) -> str:
 
 def _lifecycle_policy(given: Mapping[str, Any]) -> LifecyclePolicy:
     whole = given.get("lifecycle_policy")
-    options = {key: given[key] for key in _POLICY_OPTIONS if key in given}
+    options = {key: given[key] for key in POLICY_OPTIONS if key in given}
     if whole is not None and options:
         message = (
             "lifecycle_policy replaces the policy options; remove either "

@@ -5,7 +5,9 @@ Three keys, all in the `ecr-archive` namespace:
 - `ecr-archive:repositories` (required): a list of objects, one per repository, each
   with a `name` and any of the settings below;
 - `ecr-archive:defaults`: one object of the same settings (no `name`), applied to
-  every repository; a repository's own value wins, `tags` are merged;
+  every repository; a repository's own value wins, `tags` are merged,
+  and a repository's own `lifecyclePolicy` or policy options replace the defaults'
+  other form;
 - `ecr-archive:pullTimeUpdateExclusions`: a list of IAM role or user ARNs whose pulls
   ECR should not record (registry-wide, see `pull_time_update_exclusions`).
 
@@ -23,7 +25,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components._repository_args import ArchivedRepositoryArgs
+from components._repository_args import POLICY_OPTIONS, ArchivedRepositoryArgs
 from components._repository_pull_time import pull_time_update_exclusions
 from components.archived_repository import ArchivedRepository
 
@@ -162,7 +164,7 @@ def _repository(key: str, entry: object, shared: dict[str, Any]) -> RepositoryCo
         raise StackConfigError(message)
 
     own = _settings(key, {k: v for k, v in entry.items() if k != "name"})
-    merged = {**shared, **own}
+    merged = {**_inherited(shared, own), **own}
     if "tags" in shared and "tags" in own:
         merged["tags"] = {**shared["tags"], **own["tags"]}
 
@@ -170,6 +172,21 @@ def _repository(key: str, entry: object, shared: dict[str, Any]) -> RepositoryCo
     args.update(merged)  # type: ignore[typeddict-item]  # checked by the component
 
     return RepositoryConfig(key, name, args)
+
+
+def _inherited(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """Return the defaults a repository takes, given its own settings.
+
+    A whole policy and the policy options exclude each other: a repository that
+    brings its own `lifecyclePolicy` does not inherit the default options, and one
+    that sets an option does not inherit a default `lifecyclePolicy`.
+    """
+    if "lifecycle_policy" in own:
+        return {k: v for k, v in shared.items() if k not in POLICY_OPTIONS}
+    if own.keys() & POLICY_OPTIONS:
+        return {k: v for k, v in shared.items() if k != "lifecycle_policy"}
+
+    return shared
 
 
 def _settings(

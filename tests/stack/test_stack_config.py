@@ -135,3 +135,43 @@ def test_bad_config_names_the_key(
     """Each config problem raises StackConfigError that starts from the config key."""
     with pytest.raises(StackConfigError, match=re.escape(words)):
         parse_stack_config(repositories, defaults, exclusions)
+
+
+POLICY = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "selection": {
+                "tagStatus": "any",
+                "countType": "imageCountMoreThan",
+                "countNumber": 10,
+            },
+            "action": {"type": "expire"},
+        }
+    ]
+}
+
+
+def test_own_lifecycle_policy_replaces_the_default_policy_options() -> None:
+    """A repository's whole policy wins over policy options set in `defaults`."""
+    parsed = parse_stack_config(
+        [{"name": "api", "lifecyclePolicy": POLICY}],
+        {"archiveAfterDays": 30, "protectedTags": ["prod-*"], "scanOnPush": False},
+    )
+
+    assert parsed.repositories[0].args == {
+        "lifecycle_policy": json.dumps(POLICY),
+        "scan_on_push": False,
+    }
+
+
+def test_own_policy_options_replace_the_default_lifecycle_policy() -> None:
+    """A repository's policy options win over a whole policy set in `defaults`."""
+    parsed = parse_stack_config(
+        [API, {"name": "worker", "archiveAfterDays": 30}],
+        {"lifecyclePolicy": POLICY, "forceDelete": True},
+    )
+
+    api, worker = parsed.repositories
+    assert api.args == {"lifecycle_policy": json.dumps(POLICY), "force_delete": True}
+    assert worker.args == {"archive_after_days": 30, "force_delete": True}
