@@ -5,7 +5,7 @@ Docker)::
 
     repo:tag
     repo@sha256:<64 hex>
-    repo:tag@sha256:<64 hex>
+    repo:tag@sha256:<64 hex>                                (the digest decides)
     team/app/api:tag
     123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag   (gives registry id, region)
 
@@ -94,14 +94,18 @@ class ImageRef:
         )
 
     def image_id(self) -> ImageIdentifierTypeDef:
-        """Return the `imageId` ECR requests take for this image."""
-        image_id: ImageIdentifierTypeDef = {}
-        if self.digest is not None:
-            image_id["imageDigest"] = self.digest
-        if self.tag is not None:
-            image_id["imageTag"] = self.tag
+        """Return the `imageId` ECR requests take for this image.
 
-        return image_id
+        The digest when there is one, else the tag. ECR answers "not found" for a
+        tag and digest that no longer name the same image, where Docker pulls
+        `repo:tag@digest` by its digest and ignores the tag.
+        """
+        if self.digest is not None:
+            return {"imageDigest": self.digest}
+        if self.tag is None:
+            return {}
+
+        return {"imageTag": self.tag}
 
     def __str__(self) -> str:
         return self._format()

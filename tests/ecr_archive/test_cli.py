@@ -143,6 +143,19 @@ def test_status_of_a_mixed_list_reads_each_image_once(
     assert ecr.counters() == {"DescribeImages": 4}
 
 
+def test_status_of_a_pinned_reference_follows_the_digest_not_a_moved_tag(
+    ecr: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`repo:tag@digest` names the digest, as for Docker, even once the tag moved."""
+    pinned = ecr.push_image("app", "v1", content="first build")
+    ecr.push_image("app", "v1", content="second build")
+
+    code = main(["status", f"app:v1@{pinned}"], runtime=_runtime(ecr))
+
+    assert code == ExitCode.OK
+    assert capsys.readouterr().out.splitlines() == [f"ACTIVE  app:v1@{pinned}"]
+
+
 def test_status_json_names_missing_images(
     ecr: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -136,11 +136,17 @@ def test_constructor_validates_like_parse(kwargs: dict[str, str], words: str) ->
     [
         ("app:v1", {"imageTag": "v1"}),
         (f"app@{DIGEST}", {"imageDigest": DIGEST}),
-        (f"app:v1@{DIGEST}", {"imageTag": "v1", "imageDigest": DIGEST}),
+        (f"app:v1@{DIGEST}", {"imageDigest": DIGEST}),
     ],
 )
-def test_image_id_carries_tag_and_digest(text: str, image_id: dict[str, str]) -> None:
-    """The imageId sent to ECR names the image the way the reference did."""
+def test_image_id_names_the_digest_when_there_is_one(
+    text: str, image_id: dict[str, str]
+) -> None:
+    """The imageId sent to ECR is the digest when given, else the tag, as for Docker.
+
+    ECR answers "not found" for a tag and digest that no longer match, where Docker
+    pulls `repo:tag@digest` by its digest alone.
+    """
     assert ImageRef.parse(text).image_id() == image_id
 
 
