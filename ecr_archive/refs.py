@@ -9,6 +9,8 @@ Docker)::
     team/app/api:tag
     123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag   (gives registry id, region)
 
+The registry host is read case-insensitively and may carry ECR's port, `:443`.
+
 The repository name follows ECR's pattern (lower case, 2 to 256 characters, path parts
 separated by `/`), the tag the OCI characters (a letter, digit or `_`, then letters,
 digits, `_`, `.` and `-`) up to ECR's 300 characters (Docker itself stops at 128),
@@ -41,6 +43,8 @@ _ECR_HOST = re.compile(
     r"\.amazonaws\.com(?:\.cn)?"
     r"|(?P<ds_account>[0-9]{12})\.dkr-ecr(?:-fips)?\.(?P<ds_region>[a-z0-9-]+)\.on\.aws"
 )
+# ECR serves the registry on HTTPS only, so 443 is the one port a host may name.
+_HTTPS_PORT = ":443"
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]+")
 
 
@@ -181,7 +185,8 @@ def _split_registry(
     if not looks_like_host:
         return None, None, None, stripped
 
-    match = _ECR_HOST.fullmatch(first)
+    # Host names are case-insensitive, and Docker accepts an explicit port.
+    match = _ECR_HOST.fullmatch(first.lower().removesuffix(_HTTPS_PORT))
     if match is None:
         raise InvalidImageReferenceError(
             text,

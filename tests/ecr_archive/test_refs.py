@@ -57,6 +57,22 @@ VALID = [
         "123456789012",
         "ap-southeast-2",
     ),
+    (
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com:443/repo:v1",
+        "repo",
+        "v1",
+        None,
+        "123456789012",
+        "us-east-1",
+    ),
+    (
+        "123456789012.DKR.ECR.EU-WEST-1.AMAZONAWS.COM/repo:v1",
+        "repo",
+        "v1",
+        None,
+        "123456789012",
+        "eu-west-1",
+    ),
     ("  app:v1\n", "app", "v1", None, None, None),
     ("app:" + "t" * 300, "app", "t" * 300, None, None, None),
 ]
@@ -98,6 +114,7 @@ INVALID = [
     ("public.ecr.aws/nginx/nginx:latest", "not an ECR registry"),
     ("localhost:5000/app:v1", "not an ECR registry"),
     ("12345.dkr.ecr.us-east-1.amazonaws.com/app:v1", "not an ECR registry"),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com:5000/app:v1", "not an ECR"),
 ]
 
 
