@@ -77,6 +77,8 @@ CLI_ACTIONS: dict[str, tuple[str, ...]] = {
 _REPOSITORY_ARN = re.compile(
     r"arn:aws[a-z-]*:ecr:([a-z0-9-]+|\*):([0-9]{12}|\*):repository/[a-z0-9._/*-]+"
 )
+# What separates the account from the alias name in an alias ARN.
+_ALIAS_MARK = ":alias/"
 _KMS_KEY_ARN = re.compile(
     r"arn:aws[a-z-]*:kms:([a-z0-9-]+|\*):([0-9]{12}|\*):(key|alias)/[\w/*-]+"
 )
@@ -124,10 +126,7 @@ def deploy_policy(
     statements = [
         _statement("ManageRepositories", REPOSITORY_DEPLOY_ACTIONS, repositories)
     ]
-    if keys:
-        statements.append(
-            _statement("UseKmsKeysForRepositories", KMS_DEPLOY_ACTIONS, keys)
-        )
+    statements += _kms_statements(keys)
     if purged:
         statements.append(
             _statement("DeleteImagesOfForceDeletedRepositories", PURGE_ACTIONS, purged)
@@ -188,6 +187,36 @@ def cli_policy(
         statements.append(_statement("GetRegistryLoginToken", LOGIN_ACTIONS, ["*"]))
 
     return _document(statements)
+
+
+def _kms_statements(keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Grant the KMS deploy actions on keys named by key ARN or by alias ARN.
+
+    IAM matches key actions against the key's ARN, never an alias ARN, so a key
+    named by its alias is reached through the keys of that account and region that
+    carry the alias (`kms:ResourceAliases`).
+    """
+    statements = []
+    by_key = [key for key in keys if _ALIAS_MARK not in key]
+    if by_key:
+        statements.append(
+            _statement("UseKmsKeysForRepositories", KMS_DEPLOY_ACTIONS, by_key)
+        )
+
+    aliases = [key.partition(_ALIAS_MARK) for key in keys if _ALIAS_MARK in key]
+    if aliases:
+        statement = _statement(
+            "UseKmsKeysForRepositoriesByAlias",
+            KMS_DEPLOY_ACTIONS,
+            [f"{prefix}:key/*" for prefix, _, _ in aliases],
+        )
+        names = sorted({f"alias/{name}" for _, _, name in aliases})
+        statement["Condition"] = {
+            "ForAnyValue:StringEquals": {"kms:ResourceAliases": names}
+        }
+        statements.append(statement)
+
+    return statements
 
 
 def _document(statements: list[dict[str, Any]]) -> dict[str, Any]:

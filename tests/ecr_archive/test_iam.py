@@ -200,3 +200,21 @@ def test_bad_input_raises_value_error(call: Callable[[], object], words: str) ->
     """A missing or malformed ARN or an unknown command raises ValueError."""
     with pytest.raises(ValueError, match=re.escape(words)):
         call()
+
+
+def test_deploy_policy_reaches_a_key_named_by_alias_through_its_alias() -> None:
+    """IAM never matches key actions on an alias ARN: kms:ResourceAliases does it."""
+    alias = "arn:aws:kms:eu-west-1:123456789012:alias/team/ecr"
+
+    statements = _statements(iam.deploy_policy([API], kms_key_arns=[alias, KEY]))
+
+    assert statements["UseKmsKeysForRepositories"]["Resource"] == [KEY]
+    assert statements["UseKmsKeysForRepositoriesByAlias"] == {
+        "Sid": "UseKmsKeysForRepositoriesByAlias",
+        "Effect": "Allow",
+        "Action": ["kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant"],
+        "Resource": ["arn:aws:kms:eu-west-1:123456789012:key/*"],
+        "Condition": {
+            "ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/team/ecr"]}
+        },
+    }
