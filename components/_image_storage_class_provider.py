@@ -41,6 +41,7 @@ from ecr_archive import (
     ImageState,
     ImageStatus,
     RepositoryNotFoundError,
+    StorageClassUpdateNotSupportedError,
     archive_image,
     describe_image,
     get_image,
@@ -264,6 +265,7 @@ class ImageStorageClassProvider(AwsProvider):
 
         An ACTIVATING image is waited for before it is archived (ECR refuses to
         archive it), and waited for when STANDARD is wanted with wait_for_active.
+        A change ECR refuses because someone made it since the read counts as done.
         """
         ref = wanted.pinned_ref(state.digest)
         if wanted.storage_class == "ARCHIVE":
@@ -271,14 +273,20 @@ class ImageStorageClassProvider(AwsProvider):
                 return state
             if state.status is ImageStatus.ACTIVATING:
                 state = self._wait(client, wanted, state)
-            status = archive_image(client, ref)
+            try:
+                status = archive_image(client, ref)
+            except StorageClassUpdateNotSupportedError as refused:
+                return _changed_meanwhile(client, ref, {ImageStatus.ARCHIVED}, refused)
 
             # UpdateImageStorageClass does not say when; the next read will.
             return replace(state, status=status, last_archived_at=self._now())
 
         if state.status is ImageStatus.ARCHIVED:
-            status = restore_image(client, ref)
-            state = replace(state, status=status)
+            try:
+                state = replace(state, status=restore_image(client, ref))
+            except StorageClassUpdateNotSupportedError as refused:
+                done = {ImageStatus.ACTIVATING, ImageStatus.ACTIVE}
+                state = _changed_meanwhile(client, ref, done, refused)
         if state.status is ImageStatus.ACTIVATING and wanted.wait_for_active:
             state = self._wait(client, wanted, state)
 
@@ -304,6 +312,28 @@ class ImageStorageClassProvider(AwsProvider):
 
     def _now(self) -> datetime:
         return self.now() if self.now is not None else datetime.now(UTC)
+
+
+def _changed_meanwhile(
+    client: ECRClient,
+    ref: ImageRef,
+    done: set[ImageStatus],
+    refused: StorageClassUpdateNotSupportedError,
+) -> ImageState:
+    """Read an image whose change ECR refused; return it if it got there anyway.
+
+    ECR refuses to archive an archived image or restore a restoring one. When
+    another resource, a lifecycle rule or a person made the change between the
+    provider's read and its write, the image is where it should be; otherwise the
+    refusal is raised again.
+    """
+    state = get_image(client, ref)
+    if state.status not in done:
+        raise refused
+
+    logger.debug("%s was changed meanwhile; it is %s", ref, state.status)
+
+    return state
 
 
 class _FirstThenDescribe:

@@ -628,6 +628,39 @@ def test_concurrent_creates_share_one_provider_safely(
     assert calls(ecr_emulator) == {"DescribeImages": 8, "UpdateImageStorageClass": 8}
 
 
+@pytest.mark.parametrize(
+    ("wanted", "status"), [("ARCHIVE", "ARCHIVED"), ("STANDARD", "ACTIVATING")]
+)
+def test_two_resources_racing_on_one_image_both_converge(
+    driver: ProviderDriver,
+    ecr_emulator: Emulator,
+    ecr_client: ECRClient,
+    wanted: str,
+    status: str,
+) -> None:
+    """A change made between the provider's read and its write counts as done.
+
+    ECR refuses to archive an archived image or restore a restoring one; when
+    another resource or a person got there first, the image has converged.
+    """
+    digest = ecr_emulator.push_image(REPO, "v1")
+    if wanted == "STANDARD":
+        archive(ecr_client, "v1")
+    settings = {"storage_class": wanted, "wait_for_active": False}
+    inputs = [
+        checked(driver, image_tag="v1", **settings),
+        checked(driver, image_digest=digest, **settings),
+    ]
+    # Both reads are answered before either write, as when two threads overlap.
+    ecr_emulator.inject_fault("DescribeImages", "latency", times=2, latency=0.5)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(driver.create, inputs))
+
+    assert [r.outs["image_status"] for r in results] == [status, status]
+    assert ecr_emulator.image_status(REPO, digest) == status
+
+
 def test_the_pickled_provider_holds_no_credentials_or_endpoint(
     monkeypatch: pytest.MonkeyPatch, ecr_emulator: Emulator, aws_env: None
 ) -> None:
