@@ -97,14 +97,14 @@ def _resource_id(wanted: WantedState, digest: str) -> str:
     return f"{prefix}{wanted.repository_name}@{digest}"
 
 
-def _settled(wanted: WantedState, status: str | None) -> bool:
-    """Whether an image in `status` already is what `wanted` asks for."""
-    if wanted.storage_class == "ARCHIVE":
+def _settled(storage_class: str, wait_for_active: bool, status: str | None) -> bool:
+    """Whether an image in `status` already is in `storage_class`, as wanted."""
+    if storage_class == "ARCHIVE":
         return status == ImageStatus.ARCHIVED
     if status == ImageStatus.ACTIVE:
         return True
 
-    return status == ImageStatus.ACTIVATING and not wanted.wait_for_active
+    return status == ImageStatus.ACTIVATING and not wait_for_active
 
 
 class ImageStorageClassProvider(AwsProvider):
@@ -222,10 +222,15 @@ class ImageStorageClassProvider(AwsProvider):
 
         changes = [name for name in _SETTINGS if _differs(olds, news, name)]
         changes += [name for name in _NAMING if _differs(olds, news, name)]
-        if not is_unknown(news.get("storage_class")):
-            wanted = WantedState.from_props(news)
-            if not _settled(wanted, olds.get("image_status")):
-                changes.append("image_status")
+        # Only the values this needs are read: in a preview any other input may
+        # still be unknown.
+        storage_class = news.get("storage_class")
+        wait_for_active = news.get("wait_for_active", True)
+        known = not (is_unknown(storage_class) or is_unknown(wait_for_active))
+        if known and not _settled(
+            storage_class, bool(wait_for_active), olds.get("image_status")
+        ):
+            changes.append("image_status")
 
         return DiffResult(
             changes=bool(changes or replaces),
@@ -242,16 +247,21 @@ class ImageStorageClassProvider(AwsProvider):
         if digest is not None:
             return [] if digest == pinned else ["image_digest"]
 
-        wanted = WantedState.from_props(news)
+        # Built from the naming inputs alone: in a preview the others may be unknown.
+        ref = ImageRef(
+            repository=str(news["repository_name"]),
+            tag=tag,
+            registry_id=news.get("registry_id"),
+        )
         try:
-            state = describe_image(self._client(), wanted.requested_ref())
+            state = describe_image(self._client(), ref)
         except RepositoryNotFoundError:
             state = None
         if state is not None and state.digest == pinned:
             return []
         logger.debug(
             "%s points at %s, not at the pinned %s",
-            wanted.requested_ref(),
+            ref,
             state.digest if state else "no image",
             pinned,
         )

@@ -451,6 +451,22 @@ def test_an_unknown_tag_in_a_preview_is_a_replacement(
     assert diff.replaces == ("image_tag",)
 
 
+@pytest.mark.parametrize(
+    "name", ["storage_class", "wait_for_active", "timeout_seconds", "on_delete"]
+)
+def test_a_setting_unknown_in_a_preview_is_an_update(
+    driver: ProviderDriver, ecr_emulator: Emulator, name: str
+) -> None:
+    """A setting another resource will produce changes the image in place."""
+    ecr_emulator.push_image(REPO, "v1")
+    news, created = deploy(driver, image_tag="v1", storage_class="ARCHIVE")
+
+    diff = driver.diff(created.id, created.outs, {**news, name: UNKNOWN})
+
+    assert diff.changes == "some"
+    assert diff.replaces == ()
+
+
 def test_a_new_digest_replaces_a_digest_named_image(
     driver: ProviderDriver, ecr_emulator: Emulator
 ) -> None:
