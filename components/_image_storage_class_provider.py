@@ -228,7 +228,7 @@ class ImageStorageClassProvider(AwsProvider):
         wait_for_active = news.get("wait_for_active", True)
         known = not (is_unknown(storage_class) or is_unknown(wait_for_active))
         if known and not _settled(
-            storage_class, bool(wait_for_active), olds.get("image_status")
+            str(storage_class), bool(wait_for_active), olds.get("image_status")
         ):
             changes.append("image_status")
 
