@@ -5,9 +5,10 @@ Three keys, all in the `ecr-archive` namespace:
 - `ecr-archive:repositories` (required): a list of objects, one per repository, each
   with a `name` and any of the settings below;
 - `ecr-archive:defaults`: one object of the same settings (no `name`), applied to
-  every repository; a repository's own value wins, `tags` are merged,
-  and a repository's own `lifecyclePolicy` or policy options replace the defaults'
-  other form;
+  every repository; a repository's own value wins, `tags` are merged, a
+  repository's own `lifecyclePolicy` or policy options replace the defaults' other
+  form, and tag mutability exclusions do not follow a repository to another base
+  mutability;
 - `ecr-archive:pullTimeUpdateExclusions`: a list of IAM role or user ARNs whose pulls
   ECR should not record (registry-wide, see `pull_time_update_exclusions`).
 
@@ -51,6 +52,10 @@ SETTINGS: dict[str, str] = {
     "tags": "tags",
 }
 _PER_REPOSITORY_ONLY = frozenset({"name", "repositoryName"})
+_POLICY_OPTIONS = frozenset(POLICY_OPTIONS)
+_MUTABILITY = "image_tag_mutability"
+_EXCLUSIONS = "tag_mutability_exclusions"
+_DEFAULT_MUTABILITY = "IMMUTABLE"
 
 
 class StackConfigError(ValueError):
@@ -179,14 +184,22 @@ def _inherited(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
 
     A whole policy and the policy options exclude each other: a repository that
     brings its own `lifecyclePolicy` does not inherit the default options, and one
-    that sets an option does not inherit a default `lifecyclePolicy`.
+    that sets an option does not inherit a default `lifecyclePolicy`. Tag
+    mutability exclusions are exceptions to one base mutability (movable tags of an
+    IMMUTABLE repository, fixed tags of a MUTABLE one), so a repository that picks
+    another base does not inherit them.
     """
+    dropped: set[str] = set()
     if "lifecycle_policy" in own:
-        return {k: v for k, v in shared.items() if k not in POLICY_OPTIONS}
-    if own.keys() & POLICY_OPTIONS:
-        return {k: v for k, v in shared.items() if k != "lifecycle_policy"}
+        dropped |= _POLICY_OPTIONS
+    elif own.keys() & _POLICY_OPTIONS:
+        dropped.add("lifecycle_policy")
 
-    return shared
+    base = shared.get(_MUTABILITY, _DEFAULT_MUTABILITY)
+    if own.get(_MUTABILITY, base) != base:
+        dropped.add(_EXCLUSIONS)
+
+    return {key: value for key, value in shared.items() if key not in dropped}
 
 
 def _settings(

@@ -175,3 +175,23 @@ def test_own_policy_options_replace_the_default_lifecycle_policy() -> None:
     api, worker = parsed.repositories
     assert api.args == {"lifecycle_policy": json.dumps(POLICY), "force_delete": True}
     assert worker.args == {"archive_after_days": 30, "force_delete": True}
+
+
+def test_default_mutability_exclusions_do_not_follow_another_base() -> None:
+    """Exclusions meant as movable tags never become fixed tags of a MUTABLE repo."""
+    parsed = parse_stack_config(
+        [
+            API,
+            {"name": "worker", "imageTagMutability": "MUTABLE"},
+            {"name": "jobs", "imageTagMutability": "IMMUTABLE"},
+        ],
+        {"tagMutabilityExclusions": ["latest"]},
+    )
+
+    api, worker, jobs = (entry.args for entry in parsed.repositories)
+    assert api == {"tag_mutability_exclusions": ["latest"]}
+    assert worker == {"image_tag_mutability": "MUTABLE"}
+    assert jobs == {
+        "image_tag_mutability": "IMMUTABLE",
+        "tag_mutability_exclusions": ["latest"],
+    }
