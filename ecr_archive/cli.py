@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import enum
 import json
 import logging
@@ -52,7 +53,9 @@ from ecr_archive.bulk import Lookup, look_up, restore_archived, wait_until_all_a
 from ecr_archive.client import ClientFactory, add_client_options, make_client
 from ecr_archive.errors import (
     EcrArchiveError,
+    ImageNotFoundError,
     InvalidImageReferenceError,
+    RepositoryNotFoundError,
     WaitTimeoutError,
 )
 from ecr_archive.images import ImageStatus
@@ -359,11 +362,25 @@ def _wait_and_report(
         code = ExitCode.TIMEOUT
         _report(args, progress.latest(lookups), code)
         return code
+    except (ImageNotFoundError, RepositoryNotFoundError) as exc:
+        _error(f"an image was deleted while being waited for: {exc}")
+        _report(args, _looked_up_again(clients, lookups), ExitCode.MISSING)
+        return ExitCode.MISSING
 
     code = ExitCode.MISSING if _missing(waited) else ExitCode.OK
     _report(args, waited, code)
 
     return code
+
+
+def _looked_up_again(clients: _Clients, lookups: list[Lookup]) -> list[Lookup]:
+    """Read every image once more, keeping which restores this run started."""
+    again = look_up(clients, [lookup.ref for lookup in lookups])
+
+    return [
+        dataclasses.replace(now, restored=before.restored)
+        for now, before in zip(again, lookups, strict=True)
+    ]
 
 
 PROGRESS_EVERY = 30.0

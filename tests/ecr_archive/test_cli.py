@@ -357,6 +357,32 @@ def test_ensure_pullable_times_out_with_code_6(
     assert document["images"][0]["status"] == "ACTIVATING"
 
 
+def test_an_image_deleted_while_waited_for_is_missing_with_code_5(
+    ecr: Emulator, ecr_client: ECRClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An image deleted during the wait is MISSING (exit 5), not an AWS error."""
+    _seed(ecr, ecr_client, {"app:v1": "ARCHIVED", "app:v2": "ARCHIVED"})
+    time = EmulatorTime(ecr)
+
+    def sleep(seconds: float) -> None:
+        ecr_client.batch_delete_image(
+            repositoryName="app", imageIds=[{"imageTag": "v2"}]
+        )
+        time.sleep(seconds)
+
+    code = main(
+        ["ensure-pullable", "app:v1", "app:v2"], runtime=_runtime(ecr, sleep=sleep)
+    )
+
+    output = capsys.readouterr()
+    assert code == ExitCode.MISSING
+    assert output.out.splitlines() == [
+        "ACTIVATING  app:v1  (restore started)",
+        "MISSING     app:v2  (image not found; restore started)",
+    ]
+    assert "deleted while" in output.err
+
+
 def test_throttled_calls_are_retried_and_the_command_succeeds(
     ecr: Emulator, ecr_client: ECRClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
