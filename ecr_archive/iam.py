@@ -5,7 +5,8 @@ to `aws.iam.Policy(policy=...)`):
 
 - `deploy_policy`: what `pulumi up`, `preview`, `refresh` and `destroy` need for
   `ArchivedRepository` (repository, tags, scanning, tag mutability, lifecycle policy),
-  plus the KMS grants ECR makes for KMS-encrypted repositories, the image listing
+  plus the KMS grants ECR makes for KMS-encrypted repositories (a key named by its
+  alias ARN is matched with `kms:ResourceAliases`), the image listing
   and deletion its purge makes before a `force_delete` repository is deleted and,
   when asked, the registry-wide pull-time update exclusions;
 - `storage_class_provider_policy`: what the `ImageStorageClass` provider calls;
